@@ -1,0 +1,5 @@
+export * from './platform-id.js';
+export * from './clock.js';
+export * from './publish-error.js';
+export * from './post-state.js';
+export type * from './ports/platform-adapter.js';
