@@ -3,3 +3,4 @@ export * from './clock.js';
 export * from './publish-error.js';
 export * from './post-state.js';
 export type * from './ports/platform-adapter.js';
+export * from './input-error.js';
