@@ -1,0 +1,191 @@
+import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/** Which SQL dialect a migration runs on (identity columns and big integers differ). */
+export type DialectName = 'sqlite' | 'postgres';
+
+/**
+ * The migrations, in code so they ship in the package. Each branches on the dialect only where the two
+ * differ (identity column and 64-bit integers).
+ */
+export function migrationsFor(dialect: DialectName): MigrationProvider {
+  const big = dialect === 'postgres' ? 'bigint' : 'integer';
+  const migrations: Record<string, Migration> = {
+    '0001_initial': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('accounts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('handle', 'text', (c) => c.notNull())
+          .addColumn('external_id', 'text')
+          .addColumn('display_name', 'text')
+          .addColumn('is_main', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('status', 'text', (c) => c.notNull().defaultTo('ok'))
+          .addColumn('token_expires_at', big)
+          .addColumn('credentials_enc', 'text', (c) => c.notNull())
+          .addColumn('key_version', 'integer', (c) => c.notNull())
+          .addColumn('sandbox', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', big, (c) => c.notNull())
+          .addColumn('updated_at', big, (c) => c.notNull())
+          .addUniqueConstraint('accounts_platform_handle', ['platform', 'handle'])
+          .execute();
+
+        await db.schema
+          .createTable('campaigns')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('source_dir', 'text', (c) => c.notNull())
+          .addColumn('clips_file_sha256', 'text', (c) => c.notNull())
+          .addColumn('fingerprint', 'text', (c) => c.notNull().unique())
+          .addColumn('start_at', big, (c) => c.notNull())
+          .addColumn('interval_text', 'text', (c) => c.notNull())
+          .addColumn('timezone', 'text', (c) => c.notNull())
+          .addColumn('order_by', 'text', (c) => c.notNull())
+          .addColumn('window_text', 'text')
+          .addColumn('backend', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('created_at', big, (c) => c.notNull())
+          .addColumn('cancelled_at', big)
+          .execute();
+
+        await db.schema
+          .createTable('clips')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('campaign_id', 'text', (c) => c.notNull().references('campaigns.id').onDelete('cascade'))
+          .addColumn('clip_id', 'integer', (c) => c.notNull())
+          .addColumn('media_sha256', 'text', (c) => c.notNull())
+          .addColumn('media_path', 'text', (c) => c.notNull())
+          .addColumn('size', big, (c) => c.notNull())
+          .addColumn('probe_json', 'text', (c) => c.notNull())
+          .addColumn('copy', 'text', (c) => c.notNull())
+          .addColumn('metadata_json', 'text', (c) => c.notNull())
+          .addUniqueConstraint('clips_campaign_clip', ['campaign_id', 'clip_id'])
+          .execute();
+
+        await db.schema
+          .createTable('posts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('campaign_id', 'text', (c) => c.notNull().references('campaigns.id').onDelete('cascade'))
+          .addColumn('clip_row_id', 'text', (c) => c.notNull().references('clips.id').onDelete('cascade'))
+          .addColumn('clip_id', 'integer', (c) => c.notNull())
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('scheduled_at', big, (c) => c.notNull())
+          .addColumn('timezone', 'text', (c) => c.notNull())
+          .addColumn('content_json', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('resume_state', 'text', (c) => c.notNull().defaultTo('preparing'))
+          .addColumn('attempt', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', big, (c) => c.notNull())
+          .addColumn('lease_owner', 'text')
+          .addColumn('lease_until', big)
+          .addColumn('remote_json', 'text', (c) => c.notNull().defaultTo('{}'))
+          .addColumn('remote_id', 'text')
+          .addColumn('permalink', 'text')
+          .addColumn('last_error_json', 'text')
+          .addColumn('created_at', big, (c) => c.notNull())
+          .addColumn('updated_at', big, (c) => c.notNull())
+          .addUniqueConstraint('posts_clip_account', ['clip_row_id', 'account_id'])
+          .execute();
+        await db.schema.createIndex('posts_due').on('posts').columns(['state', 'next_attempt_at']).execute();
+        await db.schema.createIndex('posts_campaign').on('posts').columns(['campaign_id', 'scheduled_at']).execute();
+        await db.schema.createIndex('posts_account').on('posts').columns(['account_id', 'state']).execute();
+
+        await db.schema
+          .createTable('upload_sessions')
+          .addColumn('post_id', 'text', (c) => c.primaryKey().references('posts.id').onDelete('cascade'))
+          .addColumn('protocol', 'text', (c) => c.notNull())
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('total_bytes', big, (c) => c.notNull())
+          .addColumn('bytes_acked', big, (c) => c.notNull())
+          .addColumn('chunk_size', big, (c) => c.notNull())
+          .addColumn('expires_at', big)
+          .addColumn('created_at', big, (c) => c.notNull())
+          .addColumn('updated_at', big, (c) => c.notNull())
+          .execute();
+
+        let events = db.schema.createTable('events');
+        events =
+          dialect === 'postgres'
+            ? events.addColumn('seq', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
+            : events.addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement());
+        await events
+          .addColumn('at', big, (c) => c.notNull())
+          .addColumn('post_id', 'text')
+          .addColumn('campaign_id', 'text')
+          .addColumn('account_id', 'text')
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('data_json', 'text', (c) => c.notNull())
+          .addColumn('prev_hash', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('events_post').on('events').columns(['post_id', 'seq']).execute();
+
+        await db.schema
+          .createTable('quota_usage')
+          .addColumn('bucket', 'text', (c) => c.notNull())
+          .addColumn('window_key', 'text', (c) => c.notNull())
+          .addColumn('used', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('quota_usage_pk', ['bucket', 'window_key'])
+          .execute();
+
+        await db.schema
+          .createTable('oauth_states')
+          .addColumn('state', 'text', (c) => c.primaryKey())
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('data_enc', 'text', (c) => c.notNull())
+          .addColumn('expires_at', big, (c) => c.notNull())
+          .addColumn('used_at', big)
+          .addColumn('created_at', big, (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('api_keys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('prefix', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', big, (c) => c.notNull())
+          .addColumn('revoked_at', big)
+          .addColumn('last_used_at', big)
+          .execute();
+
+        await db.schema
+          .createTable('webhook_endpoints')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('secret_enc', 'text', (c) => c.notNull())
+          .addColumn('events', 'text', (c) => c.notNull())
+          .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('created_at', big, (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('webhook_deliveries')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('endpoint_id', 'text', (c) => c.notNull().references('webhook_endpoints.id').onDelete('cascade'))
+          .addColumn('event_type', 'text', (c) => c.notNull())
+          .addColumn('payload_json', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('resume_state', 'text', (c) => c.notNull().defaultTo('preparing'))
+          .addColumn('attempt', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', big, (c) => c.notNull())
+          .addColumn('last_status', 'integer')
+          .addColumn('last_error', 'text')
+          .addColumn('created_at', big, (c) => c.notNull())
+          .addColumn('delivered_at', big)
+          .execute();
+        await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['state', 'next_attempt_at']).execute();
+
+        await db.schema
+          .createTable('settings')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addColumn('updated_at', big, (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
+  return { getMigrations: async () => migrations };
+}

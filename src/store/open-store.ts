@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { KyselyStore } from './kysely-store.js';
+import { migrationsFor, type DialectName } from './migrations.js';
+import type { Database } from './schema.js';
+
+/** Options of {@link openStore}. */
+export interface OpenStoreOptions {
+  /**
+   * `postgres://…` / `postgresql://…` for PostgreSQL; anything else is a SQLite file path
+   * (optionally prefixed `sqlite:`), or `:memory:`.
+   */
+  url: string;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+  /** Run pending migrations on open (default true). */
+  migrate?: boolean;
+}
+
+// int8 (bigint) columns hold milliseconds and counts, well within 2^53: read them as numbers.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** True when the url names a PostgreSQL database. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/**
+ * Opens the store (SQLite by default, PostgreSQL for a `postgres://` url) and migrates it.
+ *
+ * @example
+ * ```ts
+ * const store = await openStore({ url: join(home, 'clipcast.db') });
+ * ```
+ */
+export async function openStore(options: OpenStoreOptions): Promise<KyselyStore> {
+  const dialectName: DialectName = isPostgresUrl(options.url) ? 'postgres' : 'sqlite';
+  let db: Kysely<Database>;
+  if (dialectName === 'postgres') {
+    db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 }) }),
+    });
+  } else {
+    const file = options.url.replace(/^sqlite:(\/\/)?/i, '');
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('busy_timeout = 15000');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = NORMAL');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+  if (options.migrate ?? true) {
+    const migrator = new Migrator({ db, provider: migrationsFor(dialectName) });
+    const { error } = await migrator.migrateToLatest();
+    if (error) {
+      await db.destroy();
+      throw new Error(`database migration failed: ${(error as Error).message ?? String(error)}`);
+    }
+  }
+  return new KyselyStore(db, dialectName);
+}
