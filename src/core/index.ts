@@ -5,3 +5,4 @@ export * from './post-state.js';
 export type * from './ports/platform-adapter.js';
 export * from './input-error.js';
 export * from './ports/store.js';
+export type * from './ports/secrets.js';

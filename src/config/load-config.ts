@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { InputError } from '../core/input-error.js';
+
+/**
+ * Everything the shells configure. Defaults live here, in one place; a config file in the data dir
+ * (`config.json`) overrides them, the environment overrides the file, flags override the environment.
+ */
+export interface ClipcastConfig {
+  /** Data dir. Default `~/.clipcast`; env `CLIPCAST_HOME`. */
+  home: string;
+  /** `postgres://…` or a SQLite file. Default `<home>/clipcast.db`; env `CLIPCAST_DATABASE_URL`. */
+  databaseUrl: string;
+  /** 32-byte key (base64/hex). Env `CLIPCAST_SECRET_KEY`; else `keyFile`. */
+  secretKey: string | undefined;
+  /** Default `<home>/secret.key`, created 0600 on first run. */
+  keyFile: string;
+  /** Content-addressed clips. Default `<home>/media`. */
+  mediaDir: string;
+  /** Public base URL under which clipcast serves signed media URLs. Env `CLIPCAST_PUBLIC_URL`. */
+  publicUrl: string | undefined;
+  /** Postiz server (env `CLIPCAST_POSTIZ_URL`, `CLIPCAST_POSTIZ_API_KEY`). */
+  postizUrl: string | undefined;
+  postizApiKey: string | undefined;
+  /** Log level (env `CLIPCAST_LOG_LEVEL`, default `info`). */
+  logLevel: string;
+}
+
+/** Reads the config (only shells call this: it reads the environment and the file system). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<ClipcastConfig> = {}): Readonly<ClipcastConfig> {
+  const home = resolve(flags.home ?? env.CLIPCAST_HOME ?? join(homedir(), '.clipcast'));
+  const file = readConfigFile(join(home, 'config.json'));
+  const pick = (key: keyof ClipcastConfig, envName: string): string | undefined =>
+    (flags[key] as string | undefined) ?? env[envName] ?? (file[key] as string | undefined);
+  return Object.freeze({
+    home,
+    databaseUrl: pick('databaseUrl', 'CLIPCAST_DATABASE_URL') ?? join(home, 'clipcast.db'),
+    secretKey: pick('secretKey', 'CLIPCAST_SECRET_KEY'),
+    keyFile: pick('keyFile', 'CLIPCAST_KEY_FILE') ?? join(home, 'secret.key'),
+    mediaDir: pick('mediaDir', 'CLIPCAST_MEDIA_DIR') ?? join(home, 'media'),
+    publicUrl: pick('publicUrl', 'CLIPCAST_PUBLIC_URL'),
+    postizUrl: pick('postizUrl', 'CLIPCAST_POSTIZ_URL'),
+    postizApiKey: pick('postizApiKey', 'CLIPCAST_POSTIZ_API_KEY'),
+    logLevel: pick('logLevel', 'CLIPCAST_LOG_LEVEL') ?? 'info',
+  });
+}
+
+function readConfigFile(path: string): Partial<ClipcastConfig> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return {};
+  }
+  try {
+    return JSON.parse(text) as Partial<ClipcastConfig>;
+  } catch (error) {
+    throw new InputError('CONFIG_MALFORMED', `${path} is not valid JSON (${(error as Error).message})`, 'fix or remove the file', path);
+  }
+}

@@ -1,0 +1,200 @@
+import { InputError } from '../input-error.js';
+import { PLATFORM_IDS, parsePlatformId, type PlatformId } from '../platform-id.js';
+import type { Credentials } from '../ports/platform-adapter.js';
+import type { Secrets } from '../ports/secrets.js';
+import type { AccountRecord, Store } from '../ports/store.js';
+import { CREDENTIAL_SPECS } from './credential-fields.js';
+
+/** What `accounts add` takes. Credentials come from a prompt, stdin or a file, never a visible flag. */
+export interface NewAccountInput {
+  platform: string;
+  handle: string;
+  externalId?: string | null;
+  displayName?: string | null;
+  isMain?: boolean;
+  sandbox?: boolean;
+  credentials: Record<string, unknown>;
+}
+
+/** An account as shown to users: never a secret, only which credential fields are present. */
+export interface AccountView {
+  id: string;
+  platform: PlatformId;
+  handle: string;
+  externalId: string | null;
+  displayName: string | null;
+  isMain: boolean;
+  active: boolean;
+  status: AccountRecord['status'];
+  sandbox: boolean;
+  tokenExpiresAt: string | null;
+  credentialFields: string[];
+}
+
+/**
+ * Accounts: validated per platform, credentials encrypted with associated data `account:<id>`.
+ *
+ * @example
+ * ```ts
+ * const accounts = new AccountService(store, secrets, clock, newId);
+ * await accounts.add({ platform: 'TikTok', handle: '@me', credentials: { client_key, client_secret, access_token } });
+ * ```
+ */
+export class AccountService {
+  constructor(
+    private readonly store: Store,
+    private readonly secrets: Secrets,
+    private readonly now: () => number,
+    private readonly makeId: (prefix: string) => string,
+  ) {}
+
+  /** Validates and stores an account; returns its public view. */
+  async add(input: NewAccountInput): Promise<AccountView> {
+    const platform = parsePlatformId(input.platform);
+    if (!platform) {
+      throw new InputError('PLATFORM_UNSUPPORTED', `platform "${input.platform}" is not supported`, `use one of ${PLATFORM_IDS.join(', ')}`, 'platform');
+    }
+    const handle = normalizeHandle(input.handle);
+    if (!handle || handle === '@') throw new InputError('HANDLE_MISSING', 'the account needs a handle', 'pass --handle @name', 'handle');
+    const credentials = validateCredentials(platform, input.credentials, input.externalId ?? null);
+    const existing = (await this.store.listAccounts({ platform })).find((a) => sameHandle(a.handle, handle) && a.active);
+    if (existing) {
+      throw new InputError('ACCOUNT_EXISTS', `a ${platform} account ${handle} already exists (${existing.id})`, `remove it first: clipcast accounts remove ${existing.id}`, 'handle');
+    }
+    const now = this.now();
+    const id = this.makeId('acct');
+    const first = (await this.store.listAccounts({ platform })).filter((a) => a.active).length === 0;
+    const record: AccountRecord = {
+      id,
+      platform,
+      handle,
+      externalId: input.externalId ?? null,
+      displayName: input.displayName ?? null,
+      isMain: input.isMain ?? first,
+      active: true,
+      status: 'ok',
+      tokenExpiresAt: expiryOf(credentials),
+      credentialsEnc: this.secrets.encrypt(JSON.stringify(credentials), `account:${id}`),
+      keyVersion: this.secrets.currentVersion,
+      sandbox: input.sandbox ?? false,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.store.insertAccount(record);
+    return toView(record, credentials);
+  }
+
+  async list(): Promise<AccountView[]> {
+    const rows = await this.store.listAccounts();
+    return rows.filter((a) => a.active).map((a) => toView(a, this.#tryDecrypt(a)));
+  }
+
+  /** Finds an account by id, or `platform:@handle`, or a bare platform (its main account). */
+  async resolve(spec: string): Promise<AccountRecord> {
+    const all = (await this.store.listAccounts()).filter((a) => a.active);
+    const byId = all.find((a) => a.id === spec);
+    if (byId) return byId;
+    const [platformText, handleText] = spec.split(':', 2) as [string, string | undefined];
+    const platform = parsePlatformId(platformText);
+    const known = all.length ? all.map((a) => `${a.platform}:${a.handle}${a.isMain ? ' (main)' : ''} [${a.id}]`).join(', ') : 'none yet (add one with clipcast accounts add)';
+    if (!platform) {
+      throw new InputError('TARGET_UNKNOWN', `"${spec}" is neither a platform nor an account id`, `use tiktok, instagram, youtube, platform:@handle or an account id; known accounts: ${known}`, '--platforms');
+    }
+    const candidates = all.filter((a) => a.platform === platform);
+    const found = handleText ? candidates.find((a) => sameHandle(a.handle, handleText)) : (candidates.find((a) => a.isMain) ?? (candidates.length === 1 ? candidates[0] : undefined));
+    if (!found) {
+      throw new InputError('TARGET_UNKNOWN', handleText ? `no ${platform} account ${normalizeHandle(handleText)}` : `no main ${platform} account`, `known accounts: ${known}`, '--platforms');
+    }
+    return found;
+  }
+
+  async remove(idOrSpec: string): Promise<AccountRecord> {
+    const account = await this.resolve(idOrSpec);
+    if (!(await this.store.deleteAccount(account.id))) {
+      throw new InputError('ACCOUNT_IN_USE', `account ${account.platform}:${account.handle} still has posts waiting to publish`, 'cancel them first (clipcast posts cancel …) or wait until they are final', 'account');
+    }
+    return account;
+  }
+
+  /** The decrypted credentials (for adapters only; never print them). */
+  credentialsOf(account: AccountRecord): Credentials {
+    return JSON.parse(this.secrets.decrypt(account.credentialsEnc, `account:${account.id}`)) as Credentials;
+  }
+
+  /** Re-encrypts and stores new credentials (a rotated refresh token) and their expiry. */
+  async saveCredentials(accountId: string, credentials: Credentials, expiresAt?: number): Promise<void> {
+    await this.store.updateAccount(
+      accountId,
+      {
+        credentialsEnc: this.secrets.encrypt(JSON.stringify(credentials), `account:${accountId}`),
+        keyVersion: this.secrets.currentVersion,
+        tokenExpiresAt: expiresAt ?? expiryOf(credentials),
+        status: 'ok',
+        updatedAt: this.now(),
+      },
+      { type: 'account.credentials_refreshed', data: expiresAt ? { expiresAt: new Date(expiresAt).toISOString() } : {} },
+    );
+  }
+
+  #tryDecrypt(a: AccountRecord): Credentials {
+    try {
+      return this.credentialsOf(a);
+    } catch {
+      return {};
+    }
+  }
+}
+
+/** Checks the credentials of a platform; returns the cleaned record (strings, known fields only). */
+export function validateCredentials(platform: PlatformId, raw: Record<string, unknown>, externalId: string | null): Credentials {
+  const spec = CREDENTIAL_SPECS[platform];
+  const out: Credentials = {};
+  for (const key of [...spec.required, ...spec.optional]) {
+    const v = raw[key];
+    if (v === undefined || v === null || v === '') continue;
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      throw new InputError('CREDENTIAL_INVALID', `credential field "${key}" must be a string`, spec.help, key);
+    }
+    out[key] = v;
+  }
+  if (spec.fromExternalId && out[spec.fromExternalId] === undefined && externalId) out[spec.fromExternalId] = externalId;
+  const missing = spec.required.filter((k) => out[k] === undefined);
+  if (missing.length) {
+    throw new InputError('CREDENTIAL_MISSING', `${platform} credentials lack ${missing.join(', ')}`, spec.help, missing[0]);
+  }
+  const unknown = Object.keys(raw).filter((k) => !spec.required.includes(k) && !spec.optional.includes(k));
+  if (unknown.length) {
+    throw new InputError('CREDENTIAL_UNKNOWN', `unknown ${platform} credential field(s): ${unknown.join(', ')}`, spec.help, unknown[0]);
+  }
+  return out;
+}
+
+function expiryOf(c: Credentials): number | null {
+  const v = c.access_token_expires_at;
+  return typeof v === 'number' ? v : typeof v === 'string' && v ? Date.parse(v) || null : null;
+}
+
+function normalizeHandle(handle: string): string {
+  const h = handle.trim();
+  return h.startsWith('@') ? h : `@${h}`;
+}
+
+function sameHandle(a: string, b: string): boolean {
+  return normalizeHandle(a).toLowerCase() === normalizeHandle(b).toLowerCase();
+}
+
+function toView(a: AccountRecord, credentials: Credentials): AccountView {
+  return {
+    id: a.id,
+    platform: a.platform,
+    handle: a.handle,
+    externalId: a.externalId,
+    displayName: a.displayName,
+    isMain: a.isMain,
+    active: a.active,
+    status: a.status,
+    sandbox: a.sandbox,
+    tokenExpiresAt: a.tokenExpiresAt ? new Date(a.tokenExpiresAt).toISOString() : null,
+    credentialFields: Object.keys(credentials).sort(),
+  };
+}
