@@ -1,0 +1,32 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { runCli } from '../../src/cli/main.js';
+
+/** A temp data dir and a function running the CLI in-process against it. */
+export async function cliHarness(extraEnv: Record<string, string> = {}) {
+  const root = await mkdtemp(join(tmpdir(), 'clipcast-cli-'));
+  const home = join(root, 'home');
+  const env = { ...process.env, CLIPCAST_HOME: home, CLIPCAST_SECRET_KEY: '', CLIPCAST_DATABASE_URL: '', ...extraEnv };
+  delete env.CLIPCAST_SECRET_KEY;
+  delete env.CLIPCAST_DATABASE_URL;
+  Object.assign(env, extraEnv);
+  return {
+    root,
+    home,
+    env,
+    /** Runs `clipcast …args`; returns exit code, stdout and stderr. */
+    async run(...args: string[]): Promise<{ code: number; out: string; err: string; json<T = Record<string, unknown>>(): T }> {
+      const out = new PassThrough();
+      const err = new PassThrough();
+      let o = '';
+      let e = '';
+      out.on('data', (d) => (o += d));
+      err.on('data', (d) => (e += d));
+      const code = await runCli(args, { out, err, env, isTTY: false });
+      return { code, out: o, err: e, json: <T>() => JSON.parse(o) as T };
+    },
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
+}
