@@ -29,6 +29,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('clipcast')
     .description('Publish CLIPER clips to TikTok, Instagram Reels and YouTube Shorts, exactly once.')
+    .version('0.1.0')
     .option('--json', 'machine-readable output')
     .option('--home <dir>', 'data dir (default $CLIPCAST_HOME or ~/.clipcast)')
     .exitOverride()

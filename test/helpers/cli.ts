@@ -8,9 +8,8 @@ import { runCli } from '../../src/cli/main.js';
 export async function cliHarness(extraEnv: Record<string, string> = {}) {
   const root = await mkdtemp(join(tmpdir(), 'clipcast-cli-'));
   const home = join(root, 'home');
-  const env = { ...process.env, CLIPCAST_HOME: home, CLIPCAST_SECRET_KEY: '', CLIPCAST_DATABASE_URL: '', ...extraEnv };
-  delete env.CLIPCAST_SECRET_KEY;
-  delete env.CLIPCAST_DATABASE_URL;
+  const env: NodeJS.ProcessEnv = { ...process.env, CLIPCAST_HOME: home };
+  for (const k of Object.keys(env)) if (k.startsWith('CLIPCAST_') && k !== 'CLIPCAST_HOME' && k !== 'CLIPCAST_SHARED_DIR') delete env[k];
   Object.assign(env, extraEnv);
   return {
     root,
