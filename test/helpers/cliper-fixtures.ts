@@ -156,8 +156,10 @@ async function appendFreeBox(file: string, payloadLength: number, head: Buffer):
 /**
  * Rewrites a faststart MP4 with its `moov` after `mdat` (chunk offsets fixed), i.e. not faststart:
  * what Instagram refuses and what a plain `ffmpeg` export without `-movflags +faststart` produces.
+ * `mdatPadding` bytes of zeros are added at the end of `mdat` (no sample points there) to make a large
+ * file whose `moov` is far from the start.
  */
-export async function makeNonFaststartMp4(src: string, dest: string): Promise<void> {
+export async function makeNonFaststartMp4(src: string, dest: string, mdatPadding = 0): Promise<void> {
   const data = await readFile(src);
   const boxes = topLevelBoxes(data);
   const moov = boxes.find((b) => b.type === 'moov');
@@ -165,9 +167,25 @@ export async function makeNonFaststartMp4(src: string, dest: string): Promise<vo
   if (!moov || !mdat || moov.start > mdat.start) throw new Error(`makeNonFaststartMp4: ${src} is not faststart`);
   const moovBytes = Buffer.from(data.subarray(moov.start, moov.end));
   shiftChunkOffsets(moovBytes, 8, moovBytes.length, -moovBytes.length);
-  const rest = boxes.filter((b) => b !== moov).map((b) => data.subarray(b.start, b.end));
+  const before = boxes.filter((b) => b !== moov && b.end <= mdat.start).map((b) => data.subarray(b.start, b.end));
+  const after = boxes.filter((b) => b !== moov && b.start > mdat.start).map((b) => data.subarray(b.start, b.end));
+  const payload = data.subarray(mdat.start + mdat.header, mdat.end);
+  const header = Buffer.alloc(16);
+  header.writeUInt32BE(1, 0);
+  header.write('mdat', 4, 'latin1');
+  header.writeBigUInt64BE(BigInt(16 + payload.length + mdatPadding), 8);
+  // The new mdat header is 16 bytes where the old one was `mdat.header`: shift offsets accordingly.
+  shiftChunkOffsets(moovBytes, 8, moovBytes.length, 16 - mdat.header);
   await mkdir(path.dirname(dest), { recursive: true });
-  await writeFile(dest, Buffer.concat([...rest, moovBytes]));
+  const handle = await open(dest, 'w');
+  try {
+    for (const part of [...before, header, payload]) await handle.write(part);
+    const zeros = Buffer.alloc(Math.min(mdatPadding, 1 << 20));
+    for (let left = mdatPadding; left > 0; left -= zeros.length) await handle.write(zeros, 0, Math.min(left, zeros.length));
+    for (const part of [...after, moovBytes]) await handle.write(part);
+  } finally {
+    await handle.close();
+  }
 }
 
 interface BoxSpan { type: string; start: number; end: number; header: number }

@@ -48,6 +48,16 @@ describe('probeMp4', () => {
     expect(probe).toMatchObject({ ok: true, faststart: false, width: 720, height: 1280 });
   });
 
+  it('seeks past a large mdat to a moov at the end instead of reading it', async () => {
+    const file = path.join(dir, 'late-moov.mp4');
+    await makeNonFaststartMp4(EXAMPLE_CLIPS[0]!, file, 40 * 1024 * 1024);
+    const probe = await probeMp4(file);
+    expect(probe).toMatchObject({ ok: true, faststart: false, durationSec: 4, width: 720 });
+    if (!probe.ok) return;
+    expect(probe.size).toBeGreaterThan(40 * 1024 * 1024);
+    expect(probe.bytesRead).toBeLessThan(256 * 1024);
+  });
+
   it('probes stand-ins like their source', async () => {
     const file = path.join(dir, 'stand-in.mp4');
     await makeStandInMp4(file, 3);

@@ -38,7 +38,9 @@ export async function loadCliperFolder(input: string): Promise<CliperCampaign> {
     throw new InputError('CLIPS_FILE_UNREADABLE', `cannot read ${clipsFile}: ${(error as Error).message}`, 'check the file permissions', clipsFile);
   }
   const raw = parseClipsFile(bytes.toString('utf8'), clipsFile);
-  const scan = await findClipFiles(root);
+  const scan = await findClipFiles(root).catch((error: unknown) => {
+    throw new InputError('FOLDER_UNREADABLE', `cannot list ${root}: ${(error as Error).message}`, 'check the folder permissions', root);
+  });
   const problems: ClipProblem[] = [];
   const clips: LoadedClip[] = [];
   const seen = new Set<number>();
