@@ -131,6 +131,39 @@ export async function makeSizedMp4(src: string, dest: string, bytes: number): Pr
   await appendFreeBox(dest, padding, randomBytes(16));
 }
 
+/** Options of {@link makeSizedCampaign}. */
+export interface MakeSizedCampaignOptions {
+  clips: number;
+  /** Size of each clip file. */
+  bytesPerClip: number;
+  /** Default `Bench campaign`. */
+  videoId?: string;
+}
+
+/**
+ * Creates a CLIPER folder of `clips` distinct, valid clips of `bytesPerClip` each (e.g. 100 x 20 MB for
+ * a bench), with a clips file in CLIPER's format (captions with hashtags and emojis, metadata).
+ *
+ * @example
+ * ```ts
+ * await makeSizedCampaign(dir, { clips: 100, bytesPerClip: 20 * 1024 * 1024 });
+ * ```
+ */
+export async function makeSizedCampaign(dir: string, options: MakeSizedCampaignOptions): Promise<void> {
+  const clips = Array.from({ length: options.clips }, (_, i) => ({
+    clip_id: i + 1,
+    copy: `Clip ${i + 1} de prueba 🚀 subida reanudable y sin duplicados #Bench${i + 1} #AICDMX`,
+    metadata: { sentiment: 'educational', sentiment_score: 0.7, engagement_score: 7, suggested_thumbnail_timestamp: 1, primary_topics: ['benchmarks', 'uploads'], hook_strength: 'medium', viral_potential: 1 + (i % 10) },
+  }));
+  await makeCliperFolder(dir, {
+    json: { video_id: options.videoId ?? 'Bench campaign', generated_at: '2026-01-01 00:00:00.000000', model: 'bench', total_clips: clips.length, style: 'auto-classified', clips },
+    layout: () => null,
+  });
+  for (const clip of clips) {
+    await makeSizedMp4(EXAMPLE_CLIPS[(clip.clip_id - 1) % EXAMPLE_CLIPS.length]!, path.join(dir, `${clip.clip_id}.mp4`), options.bytesPerClip);
+  }
+}
+
 /** Appends a `free` box (64-bit size) with `payloadLength` bytes starting with `head`, zeros after. */
 async function appendFreeBox(file: string, payloadLength: number, head: Buffer): Promise<void> {
   const header = Buffer.alloc(16);

@@ -119,6 +119,9 @@ function completenessProblems(raw: RawClipsFile, listed: number): ClipProblem[] 
       problems.push({ clipId: null, code: CODES.generationIncomplete, severity: 'warning', message: `CLIPER did not generate copies for clip${missing.length > 1 ? 's' : ''} ${missing.map(String).join(', ')} (generation_metadata.missing_clips); they are not in the campaign. Fix: re-run CLIPER's copy generation to include them.` });
     }
   }
+  if (listed === 0) {
+    problems.push({ clipId: null, code: CODES.clipsEmpty, severity: 'warning', message: `${CLIPS_FILE_NAME} lists no clips, so there is nothing to publish. Fix: re-run CLIPER's copy generation.` });
+  }
   const total = raw.total_clips;
   if (typeof total === 'number' && total !== listed) {
     problems.push({ clipId: null, code: CODES.countMismatch, severity: 'warning', message: `${CLIPS_FILE_NAME} says total_clips is ${total} but lists ${listed} clip${listed === 1 ? '' : 's'}; the generation was probably incomplete. Only the listed clips are used.` });
