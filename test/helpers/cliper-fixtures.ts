@@ -166,10 +166,7 @@ export async function makeSizedCampaign(dir: string, options: MakeSizedCampaignO
 
 /** Appends a `free` box (64-bit size) with `payloadLength` bytes starting with `head`, zeros after. */
 async function appendFreeBox(file: string, payloadLength: number, head: Buffer): Promise<void> {
-  const header = Buffer.alloc(16);
-  header.writeUInt32BE(1, 0);
-  header.write('free', 4, 'latin1');
-  header.writeBigUInt64BE(BigInt(16 + payloadLength), 8);
+  const header = largeBoxHeader('free', payloadLength);
   const handle = await open(file, 'a');
   try {
     await handle.write(header);
@@ -203,10 +200,7 @@ export async function makeNonFaststartMp4(src: string, dest: string, mdatPadding
   const before = boxes.filter((b) => b !== moov && b.end <= mdat.start).map((b) => data.subarray(b.start, b.end));
   const after = boxes.filter((b) => b !== moov && b.start > mdat.start).map((b) => data.subarray(b.start, b.end));
   const payload = data.subarray(mdat.start + mdat.header, mdat.end);
-  const header = Buffer.alloc(16);
-  header.writeUInt32BE(1, 0);
-  header.write('mdat', 4, 'latin1');
-  header.writeBigUInt64BE(BigInt(16 + payload.length + mdatPadding), 8);
+  const header = largeBoxHeader('mdat', payload.length + mdatPadding);
   // The new mdat header is 16 bytes where the old one was `mdat.header`: shift offsets accordingly.
   shiftChunkOffsets(moovBytes, 8, moovBytes.length, 16 - mdat.header);
   await mkdir(path.dirname(dest), { recursive: true });
@@ -219,6 +213,15 @@ export async function makeNonFaststartMp4(src: string, dest: string, mdatPadding
   } finally {
     await handle.close();
   }
+}
+
+/** A 16-byte box header with a 64-bit size, for a payload of `payloadLength` bytes. */
+function largeBoxHeader(type: string, payloadLength: number): Buffer {
+  const header = Buffer.alloc(16);
+  header.writeUInt32BE(1, 0);
+  header.write(type, 4, 'latin1');
+  header.writeBigUInt64BE(BigInt(16 + payloadLength), 8);
+  return header;
 }
 
 interface BoxSpan { type: string; start: number; end: number; header: number }

@@ -143,7 +143,7 @@ async function locateClipsFile(target: string): Promise<{ root: string; clipsFil
     return { root: path.basename(dir).toLowerCase() === 'copys' ? path.dirname(dir) : dir, clipsFile: target };
   }
   for (const candidate of [path.join(target, 'copys', CLIPS_FILE_NAME), path.join(target, CLIPS_FILE_NAME)]) {
-    if ((await stat(candidate).catch(() => null))?.isFile()) {
+    if (await isFile(candidate)) {
       const root = path.basename(target).toLowerCase() === 'copys' && candidate === path.join(target, CLIPS_FILE_NAME) ? path.dirname(target) : target;
       return { root, clipsFile: candidate };
     }
@@ -165,8 +165,12 @@ async function nestedCampaigns(dir: string): Promise<string[]> {
   const found: string[] = [];
   for (const entry of entries) {
     if (!entry.isDirectory() || STYLE_FOLDERS.includes(entry.name.toLowerCase())) continue;
-    if ((await stat(path.join(dir, entry.name, 'copys', CLIPS_FILE_NAME)).catch(() => null))?.isFile()) found.push(entry.name);
+    if (await isFile(path.join(dir, entry.name, 'copys', CLIPS_FILE_NAME))) found.push(entry.name);
     if (found.length === 3) break;
   }
   return found;
+}
+
+async function isFile(file: string): Promise<boolean> {
+  return (await stat(file).catch(() => null))?.isFile() ?? false;
 }
