@@ -12,7 +12,14 @@ import type { QuotaRule, QuotaRules } from './quota.js';
 import { describeQuota, QuotaLedger, quotaKeyOf, validateQuotaRule } from './quota.js';
 import { formatLocal, validateTimezone } from './time-zone.js';
 
-/** An account a campaign posts to. */
+/**
+ * An account a campaign posts to.
+ *
+ * @example
+ * ```ts
+ * const targets: PlanTarget[] = [{ accountId: '@me', platform: 'tiktok' }, { accountId: '@chan', platform: 'youtube' }];
+ * ```
+ */
 export interface PlanTarget {
   accountId: string;
   platform: PlatformId;
@@ -22,7 +29,13 @@ export interface PlanTarget {
 
 /**
  * A post that already counts against a quota: published or planned by another campaign. For a live
- * count without times (Instagram `quota_usage`), pass one entry at the current instant with `count`.
+ * count without times (Instagram `quota_usage`), pass one entry at the current instant with `count`
+ * (conservative: those posts are treated as leaving the window 24 h from now).
+ *
+ * @example
+ * ```ts
+ * const usage: QuotaUsage[] = [{ platform: 'instagram', accountId: 'ig1', at: clock.now(), count: 2 }];
+ * ```
  */
 export interface QuotaUsage {
   platform: PlatformId;
@@ -34,7 +47,15 @@ export interface QuotaUsage {
   count?: number;
 }
 
-/** Everything {@link planCampaign} needs. */
+/**
+ * Everything {@link planCampaign} needs.
+ *
+ * @example
+ * ```ts
+ * const input: PlanInput = { clips, targets, start, interval: parseInterval('4h'), timezone: 'Europe/Madrid',
+ *   order: 'viral', window: parseWindow('09:00-22:00'), stagger: parseInterval('10m'), quotas: DEFAULT_QUOTAS };
+ * ```
+ */
 export interface PlanInput {
   /** In clips-file order. */
   clips: readonly PlanClip[];
@@ -54,7 +75,14 @@ export interface PlanInput {
   existingUsage?: readonly QuotaUsage[];
 }
 
-/** One planned post. */
+/**
+ * One planned post.
+ *
+ * @example
+ * ```ts
+ * const moved = plan.posts.filter((p: PlannedPost) => p.shifted !== undefined);
+ * ```
+ */
 export interface PlannedPost {
   clipId: number;
   accountId: string;
@@ -67,7 +95,14 @@ export interface PlannedPost {
   shifted?: { from: number; reason: string };
 }
 
-/** The result of {@link planCampaign}. */
+/**
+ * The result of {@link planCampaign}.
+ *
+ * @example
+ * ```ts
+ * const { posts, notes } = planCampaign(input);
+ * ```
+ */
 export interface Plan {
   /** Sorted by `scheduledAt`, then `clipId`, then target order. */
   posts: PlannedPost[];
