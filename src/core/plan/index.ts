@@ -22,7 +22,13 @@ export { formatLocal, formatUtc, resolveWall, validateTimezone } from './time-zo
 export type { ClipOrder, PlanClip } from './order-clips.js';
 export { orderClips } from './order-clips.js';
 export type { QuotaRule, QuotaRules, QuotaWindowKind } from './quota.js';
-export { DEFAULT_QUOTAS, DEFAULT_YOUTUBE_QUOTA_KEY, describeQuota, PACIFIC_ZONE, quotaKeyOf } from './quota.js';
+export {
+  DEFAULT_QUOTAS,
+  DEFAULT_YOUTUBE_QUOTA_KEY,
+  describeQuota,
+  PACIFIC_ZONE,
+  quotaKeyOf,
+} from './quota.js';
 export type { Plan, PlanInput, PlannedPost, PlanTarget, QuotaUsage } from './plan-campaign.js';
 export { planCampaign } from './plan-campaign.js';
 export { describePlan } from './describe-plan.js';

@@ -148,18 +148,33 @@ export function planCampaign(input: PlanInput): Plan {
   for (const slot of slots) {
     const clip = clips[slot.index]!;
     if (slot.movedFrom !== undefined) {
-      notes.push(`slot ${slot.index} (clip ${clip.clipId}) moved from ${formatLocal(slot.movedFrom, zone)} to ${formatLocal(slot.at, zone)}: ${slot.reason}`);
+      notes.push(
+        `slot ${slot.index} (clip ${clip.clipId}) moved from ${formatLocal(slot.movedFrom, zone)} to ${formatLocal(slot.at, zone)}: ${slot.reason}`,
+      );
     }
     input.targets.forEach((target, k) => {
       const offset = (t: number): number => (input.stagger ? addInterval(t, input.stagger, k, zone) : t);
-      const post: PlannedPost = { clipId: clip.clipId, accountId: target.accountId, platform: target.platform, scheduledAt: offset(slot.at), slot: slot.index };
-      const draft: Draft = { post, target: k, planned: offset(slot.movedFrom ?? slot.at), reasons: slot.reason ? [slot.reason] : [] };
+      const post: PlannedPost = {
+        clipId: clip.clipId,
+        accountId: target.accountId,
+        platform: target.platform,
+        scheduledAt: offset(slot.at),
+        slot: slot.index,
+      };
+      const draft: Draft = {
+        post,
+        target: k,
+        planned: offset(slot.movedFrom ?? slot.at),
+        reasons: slot.reason ? [slot.reason] : [],
+      };
       if (input.window && !isInWindow(post.scheduledAt, input.window, zone)) {
         const from = post.scheduledAt;
         post.scheduledAt = moveIntoWindow(from, input.window, zone);
         const reason = `stagger put it outside the daily window ${formatWindow(input.window)}`;
         draft.reasons.push(reason);
-        notes.push(`${label(post)} moved from ${formatLocal(from, zone)} to ${formatLocal(post.scheduledAt, zone)}: ${reason}`);
+        notes.push(
+          `${label(post)} moved from ${formatLocal(from, zone)} to ${formatLocal(post.scheduledAt, zone)}: ${reason}`,
+        );
       }
       drafts.push(draft);
     });
@@ -170,7 +185,9 @@ export function planCampaign(input: PlanInput): Plan {
   for (const d of drafts) {
     if (d.reasons.length > 0) d.post.shifted = { from: d.planned, reason: d.reasons.join('; ') };
   }
-  drafts.sort((a, b) => a.post.scheduledAt - b.post.scheduledAt || a.post.clipId - b.post.clipId || a.target - b.target);
+  drafts.sort(
+    (a, b) => a.post.scheduledAt - b.post.scheduledAt || a.post.clipId - b.post.clipId || a.target - b.target,
+  );
   return { posts: drafts.map((d) => d.post), notes };
 }
 
@@ -218,7 +235,9 @@ function applyQuotas(drafts: Draft[], input: PlanInput, zone: string, notes: str
     d.post.scheduledAt = t;
     d.reasons.push(reason);
     cursor.set(key, addInterval(t, input.interval, 1, zone));
-    notes.push(`${label(d.post)} moved from ${formatLocal(before, zone)} to ${formatLocal(t, zone)}: ${reason}`);
+    notes.push(
+      `${label(d.post)} moved from ${formatLocal(before, zone)} to ${formatLocal(t, zone)}: ${reason}`,
+    );
   }
 }
 
@@ -230,19 +249,39 @@ function validateInput(input: PlanInput): void {
   checkInterval(input.interval, '--interval');
   if (input.stagger) checkInterval(input.stagger, '--stagger', true);
   if (!Number.isFinite(input.start)) {
-    throw new InputError('START_DATE_INVALID', `start ${String(input.start)} is not an instant`, 'pass ms since the epoch', '--start-date');
+    throw new InputError(
+      'START_DATE_INVALID',
+      `start ${String(input.start)} is not an instant`,
+      'pass ms since the epoch',
+      '--start-date',
+    );
   }
   if (input.targets.length === 0) {
-    throw new InputError('PLAN_NO_TARGETS', 'the campaign has no target accounts', 'pass --platforms, e.g. tiktok,youtube:@channel', '--platforms');
+    throw new InputError(
+      'PLAN_NO_TARGETS',
+      'the campaign has no target accounts',
+      'pass --platforms, e.g. tiktok,youtube:@channel',
+      '--platforms',
+    );
   }
   const seen = new Set<string>();
   for (const t of input.targets) {
     if (!(PLATFORM_IDS as readonly string[]).includes(t.platform)) {
-      throw new InputError('PLAN_TARGET_INVALID', `target platform "${String(t.platform)}" is unknown`, `use one of ${PLATFORM_IDS.join(', ')}`, '--platforms');
+      throw new InputError(
+        'PLAN_TARGET_INVALID',
+        `target platform "${String(t.platform)}" is unknown`,
+        `use one of ${PLATFORM_IDS.join(', ')}`,
+        '--platforms',
+      );
     }
     const id = `${t.platform}:${t.accountId}`;
     if (seen.has(id)) {
-      throw new InputError('PLAN_TARGET_DUPLICATE', `target ${t.platform} ${t.accountId} is listed twice`, 'list each account once', '--platforms');
+      throw new InputError(
+        'PLAN_TARGET_DUPLICATE',
+        `target ${t.platform} ${t.accountId} is listed twice`,
+        'list each account once',
+        '--platforms',
+      );
     }
     seen.add(id);
   }
@@ -251,9 +290,17 @@ function validateInput(input: PlanInput): void {
 
 function checkInterval(interval: Interval, flag: string, zeroAllowed = false): void {
   const ok =
-    Number.isInteger(interval.days) && Number.isInteger(interval.ms) && interval.days >= 0 && interval.ms >= 0 &&
+    Number.isInteger(interval.days) &&
+    Number.isInteger(interval.ms) &&
+    interval.days >= 0 &&
+    interval.ms >= 0 &&
     (zeroAllowed || interval.days + interval.ms > 0);
   if (!ok) {
-    throw new InputError('INTERVAL_INVALID', `${flag} "${formatInterval(interval)}" is not a positive duration`, 'use e.g. 30m, 4h or 1d', flag);
+    throw new InputError(
+      'INTERVAL_INVALID',
+      `${flag} "${formatInterval(interval)}" is not a positive duration`,
+      'use e.g. 30m, 4h or 1d',
+      flag,
+    );
   }
 }

@@ -70,7 +70,12 @@ export function planSlots(
     const moved = resolveWall(movedWall, zone);
     anchor = wholeDays ? movedWall : moved;
     anchorIndex = index;
-    slots.push({ index, at: moved, movedFrom: at, reason: `outside the daily window ${formatWindow(window)}` });
+    slots.push({
+      index,
+      at: moved,
+      movedFrom: at,
+      reason: `outside the daily window ${formatWindow(window)}`,
+    });
   }
   return slots;
 }

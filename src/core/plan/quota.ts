@@ -95,7 +95,11 @@ const UNIT_TEXT: Record<PlatformId, string> = {
  */
 export function describeQuota(platform: PlatformId, rule: QuotaRule, zone: string): string {
   const window =
-    rule.window === 'rolling24h' ? 'in any 24 hours' : rule.window === 'pacificDay' ? 'per Pacific day' : `per day in ${zone}`;
+    rule.window === 'rolling24h'
+      ? 'in any 24 hours'
+      : rule.window === 'pacificDay'
+        ? 'per Pacific day'
+        : `per day in ${zone}`;
   return `${UNIT_TEXT[platform].replace('{n}', String(rule.perWindow))} ${window}`;
 }
 

@@ -31,7 +31,12 @@ const ZONE_HINT = 'use an IANA time zone such as Europe/Madrid, America/New_York
  */
 export function validateTimezone(zone: string): string {
   if (typeof zone !== 'string' || zone.trim() === '' || !IANAZone.isValidZone(zone)) {
-    throw new InputError('TIMEZONE_INVALID', `--timezone "${String(zone)}" is not a known IANA time zone`, ZONE_HINT, '--timezone');
+    throw new InputError(
+      'TIMEZONE_INVALID',
+      `--timezone "${String(zone)}" is not a known IANA time zone`,
+      ZONE_HINT,
+      '--timezone',
+    );
   }
   return zone;
 }
@@ -110,7 +115,12 @@ export interface WallFields {
 export function wallFields(wall: number): WallFields {
   const d = new Date(wall);
   const midnight = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), timeOfDay: wall - midnight };
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    timeOfDay: wall - midnight,
+  };
 }
 
 /**

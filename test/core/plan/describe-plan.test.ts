@@ -8,7 +8,10 @@ describe('describePlan', () => {
   it('prints local time, UTC, clip, platform and account, with the reason for moved posts', () => {
     const plan = planCampaign({
       clips: [{ clipId: 7 }, { clipId: 8 }],
-      targets: [{ accountId: '@me', platform: 'tiktok' }, { accountId: '@chan', platform: 'youtube' }],
+      targets: [
+        { accountId: '@me', platform: 'tiktok' },
+        { accountId: '@chan', platform: 'youtube' },
+      ],
       start: Date.UTC(2026, 2, 8, 0), // 2026-03-07 19:00 EST
       interval: parseInterval('4h'),
       timezone: 'America/New_York',
@@ -34,7 +37,9 @@ describe('describePlan', () => {
       order: 'file',
       quotas: {},
     });
-    expect(describePlan(plan, 'UTC')).toEqual(['2026-12-01 08:00 UTC  (2026-12-01T08:00:00Z)  clip 1  instagram ig1']);
+    expect(describePlan(plan, 'UTC')).toEqual([
+      '2026-12-01 08:00 UTC  (2026-12-01T08:00:00Z)  clip 1  instagram ig1',
+    ]);
   });
 
   it('says when nothing is planned', () => {

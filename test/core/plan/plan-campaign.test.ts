@@ -33,7 +33,13 @@ function localTimes(plan: ReturnType<typeof planCampaign>, zone: string, platfor
 describe('planCampaign slots', () => {
   it('puts slot k at start + k × interval, every target sharing the slot', () => {
     const plan = planCampaign(
-      input({ targets: [{ accountId: '@tt', platform: 'tiktok' }, { accountId: '@yt', platform: 'youtube' }, { accountId: 'ig1', platform: 'instagram' }] }),
+      input({
+        targets: [
+          { accountId: '@tt', platform: 'tiktok' },
+          { accountId: '@yt', platform: 'youtube' },
+          { accountId: 'ig1', platform: 'instagram' },
+        ],
+      }),
     );
     expect(plan.posts).toHaveLength(9);
     expect(plan.posts.map((p) => [p.clipId, p.platform, p.slot, p.scheduledAt])).toEqual([
@@ -56,7 +62,14 @@ describe('planCampaign slots', () => {
   });
 
   it('is deterministic and leaves its input untouched', () => {
-    const i = input({ clips: [{ clipId: 5, viralPotential: 1 }, { clipId: 2, viralPotential: 9 }], order: 'viral', window: parseWindow('10:00-12:00') });
+    const i = input({
+      clips: [
+        { clipId: 5, viralPotential: 1 },
+        { clipId: 2, viralPotential: 9 },
+      ],
+      order: 'viral',
+      window: parseWindow('10:00-12:00'),
+    });
     const copy = structuredClone(i);
     expect(planCampaign(i)).toEqual(planCampaign(i));
     expect(i).toEqual(copy);
@@ -67,39 +80,68 @@ describe('planCampaign across DST', () => {
   it('keeps the wall clock for 1d across New York spring-forward', () => {
     const start = parseStartDate('2026-03-06 09:00', NY, NOW);
     const plan = planCampaign(input({ start, timezone: NY, interval: parseInterval('1d'), clips: clips(4) }));
-    expect(localTimes(plan, NY)).toEqual(['2026-03-06 09:00', '2026-03-07 09:00', '2026-03-08 09:00', '2026-03-09 09:00']);
+    expect(localTimes(plan, NY)).toEqual([
+      '2026-03-06 09:00',
+      '2026-03-07 09:00',
+      '2026-03-08 09:00',
+      '2026-03-09 09:00',
+    ]);
     expect(plan.posts.map((p) => p.scheduledAt)).toEqual([
-      Date.UTC(2026, 2, 6, 14), Date.UTC(2026, 2, 7, 14), Date.UTC(2026, 2, 8, 13), Date.UTC(2026, 2, 9, 13),
+      Date.UTC(2026, 2, 6, 14),
+      Date.UTC(2026, 2, 7, 14),
+      Date.UTC(2026, 2, 8, 13),
+      Date.UTC(2026, 2, 9, 13),
     ]);
   });
 
   it('keeps the wall clock for 1d across New York fall-back', () => {
     const start = parseStartDate('2026-10-30 09:00', NY, NOW);
     const plan = planCampaign(input({ start, timezone: NY, interval: parseInterval('1d'), clips: clips(4) }));
-    expect(localTimes(plan, NY)).toEqual(['2026-10-30 09:00', '2026-10-31 09:00', '2026-11-01 09:00', '2026-11-02 09:00']);
+    expect(localTimes(plan, NY)).toEqual([
+      '2026-10-30 09:00',
+      '2026-10-31 09:00',
+      '2026-11-01 09:00',
+      '2026-11-02 09:00',
+    ]);
     expect(plan.posts[2]!.scheduledAt - plan.posts[1]!.scheduledAt).toBe(25 * H);
   });
 
   it('keeps the wall clock for 1d across both Madrid transitions and for 2w', () => {
-    const spring = planCampaign(input({ start: parseStartDate('2026-03-28 20:00', MADRID, NOW), interval: parseInterval('1d') }));
+    const spring = planCampaign(
+      input({ start: parseStartDate('2026-03-28 20:00', MADRID, NOW), interval: parseInterval('1d') }),
+    );
     expect(localTimes(spring, MADRID)).toEqual(['2026-03-28 20:00', '2026-03-29 20:00', '2026-03-30 20:00']);
-    const autumn = planCampaign(input({ start: parseStartDate('2026-10-24 20:00', MADRID, NOW), interval: parseInterval('1d') }));
+    const autumn = planCampaign(
+      input({ start: parseStartDate('2026-10-24 20:00', MADRID, NOW), interval: parseInterval('1d') }),
+    );
     expect(localTimes(autumn, MADRID)).toEqual(['2026-10-24 20:00', '2026-10-25 20:00', '2026-10-26 20:00']);
-    const weeks = planCampaign(input({ start: parseStartDate('2026-03-20 20:00', MADRID, NOW), interval: parseInterval('2w') }));
+    const weeks = planCampaign(
+      input({ start: parseStartDate('2026-03-20 20:00', MADRID, NOW), interval: parseInterval('2w') }),
+    );
     expect(localTimes(weeks, MADRID)).toEqual(['2026-03-20 20:00', '2026-04-03 20:00', '2026-04-17 20:00']);
   });
 
   it('uses exact 4h steps across New York spring-forward (wall clock jumps)', () => {
     const start = parseStartDate('2026-03-07 22:00', NY, NOW);
     const plan = planCampaign(input({ start, timezone: NY, clips: clips(4) }));
-    expect(localTimes(plan, NY)).toEqual(['2026-03-07 22:00', '2026-03-08 03:00', '2026-03-08 07:00', '2026-03-08 11:00']);
+    expect(localTimes(plan, NY)).toEqual([
+      '2026-03-07 22:00',
+      '2026-03-08 03:00',
+      '2026-03-08 07:00',
+      '2026-03-08 11:00',
+    ]);
     expect(plan.posts.map((p) => p.scheduledAt - start)).toEqual([0, 4 * H, 8 * H, 12 * H]);
   });
 
   it('uses exact 4h steps across New York fall-back (wall clock repeats an hour)', () => {
     const start = parseStartDate('2026-10-31 22:00', NY, NOW);
     const plan = planCampaign(input({ start, timezone: NY, clips: clips(4) }));
-    expect(localTimes(plan, NY)).toEqual(['2026-10-31 22:00', '2026-11-01 01:00', '2026-11-01 05:00', '2026-11-01 09:00']);
+    expect(localTimes(plan, NY)).toEqual([
+      '2026-10-31 22:00',
+      '2026-11-01 01:00',
+      '2026-11-01 05:00',
+      '2026-11-01 09:00',
+    ]);
     expect(plan.posts.map((p) => p.scheduledAt - start)).toEqual([0, 4 * H, 8 * H, 12 * H]);
   });
 
@@ -140,12 +182,20 @@ describe('planCampaign daily window', () => {
   it('moves a slot outside the window to the next window start and continues the interval from there', () => {
     const plan = planCampaign(input({ clips: clips(7), window: parseWindow('09:00-22:00') }));
     expect(localTimes(plan, MADRID)).toEqual([
-      '2026-12-01 09:00', '2026-12-01 13:00', '2026-12-01 17:00', '2026-12-01 21:00',
-      '2026-12-02 09:00', '2026-12-02 13:00', '2026-12-02 17:00',
+      '2026-12-01 09:00',
+      '2026-12-01 13:00',
+      '2026-12-01 17:00',
+      '2026-12-01 21:00',
+      '2026-12-02 09:00',
+      '2026-12-02 13:00',
+      '2026-12-02 17:00',
     ]);
     const moved = plan.posts[4]!;
     expect(moved.slot).toBe(4);
-    expect(moved.shifted).toEqual({ from: Date.UTC(2026, 11, 2, 0), reason: 'outside the daily window 09:00-22:00' });
+    expect(moved.shifted).toEqual({
+      from: Date.UTC(2026, 11, 2, 0),
+      reason: 'outside the daily window 09:00-22:00',
+    });
     expect(plan.posts.filter((p) => p.shifted).map((p) => p.clipId)).toEqual([5]);
     expect(plan.notes).toEqual([
       'slot 4 (clip 5) moved from 2026-12-02 01:00 GMT+1 to 2026-12-02 09:00 GMT+1: outside the daily window 09:00-22:00',
@@ -161,25 +211,52 @@ describe('planCampaign daily window', () => {
 
   it('includes the window end', () => {
     const start = parseStartDate('2026-12-01 10:00', MADRID, NOW);
-    const plan = planCampaign(input({ start, interval: parseInterval('3h'), clips: clips(6), window: parseWindow('10:00-22:00') }));
+    const plan = planCampaign(
+      input({ start, interval: parseInterval('3h'), clips: clips(6), window: parseWindow('10:00-22:00') }),
+    );
     expect(localTimes(plan, MADRID)).toEqual([
-      '2026-12-01 10:00', '2026-12-01 13:00', '2026-12-01 16:00', '2026-12-01 19:00', '2026-12-01 22:00', '2026-12-02 10:00',
+      '2026-12-01 10:00',
+      '2026-12-01 13:00',
+      '2026-12-01 16:00',
+      '2026-12-01 19:00',
+      '2026-12-01 22:00',
+      '2026-12-02 10:00',
     ]);
   });
 
   it('supports a window crossing midnight', () => {
     const start = parseStartDate('2026-12-01 22:00', MADRID, NOW);
-    const plan = planCampaign(input({ start, interval: parseInterval('1h'), clips: clips(7), window: parseWindow('22:00-02:00') }));
+    const plan = planCampaign(
+      input({ start, interval: parseInterval('1h'), clips: clips(7), window: parseWindow('22:00-02:00') }),
+    );
     expect(localTimes(plan, MADRID)).toEqual([
-      '2026-12-01 22:00', '2026-12-01 23:00', '2026-12-02 00:00', '2026-12-02 01:00', '2026-12-02 02:00',
-      '2026-12-02 22:00', '2026-12-02 23:00',
+      '2026-12-01 22:00',
+      '2026-12-01 23:00',
+      '2026-12-02 00:00',
+      '2026-12-02 01:00',
+      '2026-12-02 02:00',
+      '2026-12-02 22:00',
+      '2026-12-02 23:00',
     ]);
   });
 
   it('keeps the moved wall clock for whole-day intervals, across DST', () => {
     const start = parseStartDate('2026-03-06 23:00', NY, NOW);
-    const plan = planCampaign(input({ start, timezone: NY, interval: parseInterval('1d'), clips: clips(4), window: parseWindow('09:00-22:00') }));
-    expect(localTimes(plan, NY)).toEqual(['2026-03-07 09:00', '2026-03-08 09:00', '2026-03-09 09:00', '2026-03-10 09:00']);
+    const plan = planCampaign(
+      input({
+        start,
+        timezone: NY,
+        interval: parseInterval('1d'),
+        clips: clips(4),
+        window: parseWindow('09:00-22:00'),
+      }),
+    );
+    expect(localTimes(plan, NY)).toEqual([
+      '2026-03-07 09:00',
+      '2026-03-08 09:00',
+      '2026-03-09 09:00',
+      '2026-03-10 09:00',
+    ]);
     expect(plan.posts.filter((p) => p.shifted)).toHaveLength(1);
   });
 });
@@ -230,7 +307,15 @@ describe('planCampaign stagger', () => {
 
   it('moves a staggered post that leaves the window, without moving the slot chain', () => {
     const start = parseStartDate('2026-12-01 21:00', MADRID, NOW);
-    const plan = planCampaign(input({ start, targets, stagger: parseInterval('45m'), clips: clips(1), window: parseWindow('09:00-22:00') }));
+    const plan = planCampaign(
+      input({
+        start,
+        targets,
+        stagger: parseInterval('45m'),
+        clips: clips(1),
+        window: parseWindow('09:00-22:00'),
+      }),
+    );
     expect(plan.posts.map((p) => [p.platform, local(p.scheduledAt, MADRID)])).toEqual([
       ['tiktok', '2026-12-01 21:00'],
       ['instagram', '2026-12-01 21:45'],
@@ -241,13 +326,21 @@ describe('planCampaign stagger', () => {
       reason: 'stagger put it outside the daily window 09:00-22:00',
     });
     expect(plan.notes).toHaveLength(1);
-    expect(plan.notes[0]).toContain('clip 1 on youtube (@yt) moved from 2026-12-01 22:30 GMT+1 to 2026-12-02 09:00 GMT+1');
+    expect(plan.notes[0]).toContain(
+      'clip 1 on youtube (@yt) moved from 2026-12-01 22:30 GMT+1 to 2026-12-02 09:00 GMT+1',
+    );
   });
 
   it('keeps the wall clock for a whole-day stagger across DST', () => {
     const start = parseStartDate('2026-03-07 09:00', NY, NOW);
-    const plan = planCampaign(input({ start, timezone: NY, targets, stagger: parseInterval('1d'), clips: clips(1) }));
-    expect(plan.posts.map((p) => local(p.scheduledAt, NY))).toEqual(['2026-03-07 09:00', '2026-03-08 09:00', '2026-03-09 09:00']);
+    const plan = planCampaign(
+      input({ start, timezone: NY, targets, stagger: parseInterval('1d'), clips: clips(1) }),
+    );
+    expect(plan.posts.map((p) => local(p.scheduledAt, NY))).toEqual([
+      '2026-03-07 09:00',
+      '2026-03-08 09:00',
+      '2026-03-09 09:00',
+    ]);
   });
 });
 
@@ -261,12 +354,18 @@ describe('planCampaign ordering of posts', () => {
         start: Date.UTC(2026, 11, 1, 16),
         interval: parseInterval('8h'),
         timezone: 'UTC',
-        targets: [{ accountId: '@tt', platform: 'tiktok' }, { accountId: '@yt', platform: 'youtube' }],
+        targets: [
+          { accountId: '@tt', platform: 'tiktok' },
+          { accountId: '@yt', platform: 'youtube' },
+        ],
         quotas: { youtube: { perWindow: 1, window: 'pacificDay' } },
       }),
     );
     const at8 = plan.posts.filter((p) => p.scheduledAt === Date.UTC(2026, 11, 2, 8));
-    expect(at8.map((p) => [p.clipId, p.platform])).toEqual([[2, 'youtube'], [3, 'tiktok']]);
+    expect(at8.map((p) => [p.clipId, p.platform])).toEqual([
+      [2, 'youtube'],
+      [3, 'tiktok'],
+    ]);
     expect(isSorted(plan.posts)).toBe(true);
   });
 });
@@ -285,18 +384,42 @@ describe('planCampaign validation', () => {
   it('rejects bad input with InputError codes', () => {
     expect(code(input({ timezone: 'Mars/Base' }))).toBe('TIMEZONE_INVALID');
     expect(code(input({ targets: [] }))).toBe('PLAN_NO_TARGETS');
-    expect(code(input({ targets: [{ accountId: 'a', platform: 'tiktok' }, { accountId: 'a', platform: 'tiktok' }] }))).toBe('PLAN_TARGET_DUPLICATE');
-    expect(code(input({ targets: [{ accountId: 'a', platform: 'myspace' as 'tiktok' }] }))).toBe('PLAN_TARGET_INVALID');
+    expect(
+      code(
+        input({
+          targets: [
+            { accountId: 'a', platform: 'tiktok' },
+            { accountId: 'a', platform: 'tiktok' },
+          ],
+        }),
+      ),
+    ).toBe('PLAN_TARGET_DUPLICATE');
+    expect(code(input({ targets: [{ accountId: 'a', platform: 'myspace' as 'tiktok' }] }))).toBe(
+      'PLAN_TARGET_INVALID',
+    );
     expect(code(input({ interval: { days: 0, ms: 0 } }))).toBe('INTERVAL_INVALID');
     expect(code(input({ interval: { days: -1, ms: 0 } }))).toBe('INTERVAL_INVALID');
     expect(code(input({ interval: { days: 0, ms: 1.5 } }))).toBe('INTERVAL_INVALID');
     expect(code(input({ stagger: { days: 0, ms: -1 } }))).toBe('INTERVAL_INVALID');
     expect(code(input({ start: Number.NaN }))).toBe('START_DATE_INVALID');
-    expect(code(input({ quotas: { tiktok: { perWindow: 0, window: 'rolling24h' } } }))).toBe('PLAN_QUOTA_INVALID');
-    expect(code(input({ quotas: { tiktok: { perWindow: 2, window: 'weekly' as 'localDay' } } }))).toBe('PLAN_QUOTA_INVALID');
+    expect(code(input({ quotas: { tiktok: { perWindow: 0, window: 'rolling24h' } } }))).toBe(
+      'PLAN_QUOTA_INVALID',
+    );
+    expect(code(input({ quotas: { tiktok: { perWindow: 2, window: 'weekly' as 'localDay' } } }))).toBe(
+      'PLAN_QUOTA_INVALID',
+    );
   });
 
   it('allows the same account id on two platforms', () => {
-    expect(code(input({ targets: [{ accountId: 'a', platform: 'tiktok' }, { accountId: 'a', platform: 'instagram' }] }))).toBe('none');
+    expect(
+      code(
+        input({
+          targets: [
+            { accountId: 'a', platform: 'tiktok' },
+            { accountId: 'a', platform: 'instagram' },
+          ],
+        }),
+      ),
+    ).toBe('none');
   });
 });

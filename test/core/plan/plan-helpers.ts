@@ -30,7 +30,10 @@ export function maxPerDay(times: readonly number[], zone: string): number {
 /** Checks the documented ordering: scheduledAt, then clipId. */
 export function isSorted(posts: readonly PlannedPost[]): boolean {
   return posts.every(
-    (p, i) => i === 0 || posts[i - 1]!.scheduledAt < p.scheduledAt || (posts[i - 1]!.scheduledAt === p.scheduledAt && posts[i - 1]!.clipId <= p.clipId),
+    (p, i) =>
+      i === 0 ||
+      posts[i - 1]!.scheduledAt < p.scheduledAt ||
+      (posts[i - 1]!.scheduledAt === p.scheduledAt && posts[i - 1]!.clipId <= p.clipId),
   );
 }
 

@@ -3,7 +3,13 @@ import { parseWindow } from '../../../src/core/plan/daily-window.js';
 import { parseInterval } from '../../../src/core/plan/interval.js';
 import type { PlanInput } from '../../../src/core/plan/plan-campaign.js';
 import { planCampaign } from '../../../src/core/plan/plan-campaign.js';
-import { DEFAULT_QUOTAS, describeQuota, PACIFIC_ZONE, QuotaLedger, quotaKeyOf } from '../../../src/core/plan/quota.js';
+import {
+  DEFAULT_QUOTAS,
+  describeQuota,
+  PACIFIC_ZONE,
+  QuotaLedger,
+  quotaKeyOf,
+} from '../../../src/core/plan/quota.js';
 import { clips, isSorted, local, maxInRolling24h, maxPerDay } from './plan-helpers.js';
 
 const H = 3_600_000;
@@ -24,7 +30,9 @@ function input(overrides: Partial<PlanInput>): PlanInput {
 }
 
 const times = (plan: ReturnType<typeof planCampaign>, platform?: string, account?: string): number[] =>
-  plan.posts.filter((p) => (!platform || p.platform === platform) && (!account || p.accountId === account)).map((p) => p.scheduledAt);
+  plan.posts
+    .filter((p) => (!platform || p.platform === platform) && (!account || p.accountId === account))
+    .map((p) => p.scheduledAt);
 
 describe('YouTube: videos.insert per project per Pacific day', () => {
   const quotas = { youtube: { perWindow: 3, window: 'pacificDay' as const } };
@@ -32,8 +40,12 @@ describe('YouTube: videos.insert per project per Pacific day', () => {
   it('pushes the overflow to the next Pacific midnight and keeps the interval after it', () => {
     const plan = planCampaign(input({ quotas, clips: clips(7) }));
     expect(plan.posts.map((p) => local(p.scheduledAt, PACIFIC_ZONE))).toEqual([
-      '2026-12-01 00:00', '2026-12-01 00:10', '2026-12-01 00:20',
-      '2026-12-02 00:00', '2026-12-02 00:10', '2026-12-02 00:20',
+      '2026-12-01 00:00',
+      '2026-12-01 00:10',
+      '2026-12-01 00:20',
+      '2026-12-02 00:00',
+      '2026-12-02 00:10',
+      '2026-12-02 00:20',
       '2026-12-03 00:00',
     ]);
     const pushed = plan.posts[3]!;
@@ -54,21 +66,43 @@ describe('YouTube: videos.insert per project per Pacific day', () => {
 
   it('uses the Pacific day, not the campaign zone’s day', () => {
     // 07:00Z and 09:00Z are the same Madrid day but different Pacific days (23:00 and 01:00 PT).
-    const base = { timezone: MADRID, start: Date.UTC(2026, 11, 1, 7), interval: parseInterval('2h'), clips: clips(2) };
-    const pacific = planCampaign(input({ ...base, quotas: { youtube: { perWindow: 1, window: 'pacificDay' } } }));
+    const base = {
+      timezone: MADRID,
+      start: Date.UTC(2026, 11, 1, 7),
+      interval: parseInterval('2h'),
+      clips: clips(2),
+    };
+    const pacific = planCampaign(
+      input({ ...base, quotas: { youtube: { perWindow: 1, window: 'pacificDay' } } }),
+    );
     expect(times(pacific)).toEqual([Date.UTC(2026, 11, 1, 7), Date.UTC(2026, 11, 1, 9)]);
-    const madrid = planCampaign(input({ ...base, quotas: { youtube: { perWindow: 1, window: 'localDay' } } }));
+    const madrid = planCampaign(
+      input({ ...base, quotas: { youtube: { perWindow: 1, window: 'localDay' } } }),
+    );
     expect(times(madrid)).toEqual([Date.UTC(2026, 11, 1, 7), Date.UTC(2026, 11, 1, 23)]); // Madrid midnight
   });
 
   it('follows Pacific daylight time (midnight PDT is 07:00Z)', () => {
-    const plan = planCampaign(input({ start: Date.UTC(2026, 6, 1, 7), quotas: { youtube: { perWindow: 1, window: 'pacificDay' } }, clips: clips(2) }));
+    const plan = planCampaign(
+      input({
+        start: Date.UTC(2026, 6, 1, 7),
+        quotas: { youtube: { perWindow: 1, window: 'pacificDay' } },
+        clips: clips(2),
+      }),
+    );
     expect(times(plan)).toEqual([Date.UTC(2026, 6, 1, 7), Date.UTC(2026, 6, 2, 7)]);
   });
 
   it('shares one bucket between channels of the same project, and separates projects by quotaKey', () => {
     const shared = planCampaign(
-      input({ quotas, clips: clips(2), targets: [{ accountId: '@a', platform: 'youtube' }, { accountId: '@b', platform: 'youtube' }] }),
+      input({
+        quotas,
+        clips: clips(2),
+        targets: [
+          { accountId: '@a', platform: 'youtube' },
+          { accountId: '@b', platform: 'youtube' },
+        ],
+      }),
     );
     expect(maxPerDay(times(shared), PACIFIC_ZONE)).toBe(3);
     expect(shared.posts.filter((p) => p.shifted)).toHaveLength(1);
@@ -97,7 +131,11 @@ describe('YouTube: videos.insert per project per Pacific day', () => {
         quotas: { youtube: { perWindow: 1, window: 'pacificDay' } },
       }),
     );
-    expect(plan.posts.map((p) => local(p.scheduledAt, MADRID))).toEqual(['2026-12-01 10:00', '2026-12-02 10:00', '2026-12-03 10:00']);
+    expect(plan.posts.map((p) => local(p.scheduledAt, MADRID))).toEqual([
+      '2026-12-01 10:00',
+      '2026-12-02 10:00',
+      '2026-12-03 10:00',
+    ]);
   });
 });
 
@@ -107,10 +145,18 @@ describe('TikTok: posts per creator over a rolling 24 h', () => {
 
   it('waits until the oldest post leaves the 24 h window', () => {
     const plan = planCampaign(
-      input({ quotas, start: t0, interval: parseInterval('4h'), clips: clips(5), targets: [{ accountId: '@tt', platform: 'tiktok' }] }),
+      input({
+        quotas,
+        start: t0,
+        interval: parseInterval('4h'),
+        clips: clips(5),
+        targets: [{ accountId: '@tt', platform: 'tiktok' }],
+      }),
     );
     expect(times(plan).map((t) => (t - t0) / H)).toEqual([0, 4, 24, 28, 48]);
-    expect(plan.posts[2]!.shifted?.reason).toBe('TikTok allows 2 Direct Post posts per creator in any 24 hours');
+    expect(plan.posts[2]!.shifted?.reason).toBe(
+      'TikTok allows 2 Direct Post posts per creator in any 24 hours',
+    );
     expect(maxInRolling24h(times(plan))).toBe(2);
   });
 
@@ -121,7 +167,10 @@ describe('TikTok: posts per creator over a rolling 24 h', () => {
         start: t0,
         interval: parseInterval('4h'),
         clips: clips(3),
-        targets: [{ accountId: '@one', platform: 'tiktok' }, { accountId: '@two', platform: 'tiktok' }],
+        targets: [
+          { accountId: '@one', platform: 'tiktok' },
+          { accountId: '@two', platform: 'tiktok' },
+        ],
       }),
     );
     for (const account of ['@one', '@two']) {
@@ -132,7 +181,13 @@ describe('TikTok: posts per creator over a rolling 24 h', () => {
   it('ships a rolling default of 15 per creator', () => {
     expect(DEFAULT_QUOTAS.tiktok).toEqual({ perWindow: 15, window: 'rolling24h' });
     const plan = planCampaign(
-      input({ quotas: DEFAULT_QUOTAS, start: t0, interval: parseInterval('30m'), clips: clips(40), targets: [{ accountId: '@tt', platform: 'tiktok' }] }),
+      input({
+        quotas: DEFAULT_QUOTAS,
+        start: t0,
+        interval: parseInterval('30m'),
+        clips: clips(40),
+        targets: [{ accountId: '@tt', platform: 'tiktok' }],
+      }),
     );
     expect(maxInRolling24h(times(plan))).toBe(15);
     expect(plan.posts.filter((p) => !p.shifted)).toHaveLength(15);
@@ -146,10 +201,19 @@ describe('Instagram: publishes per account over a rolling 24 h', () => {
 
   it('counts existing usage given as a live count', () => {
     const plan = planCampaign(
-      input({ quotas, targets, start: t0, interval: parseInterval('1h'), clips: clips(2), existingUsage: [{ platform: 'instagram', accountId: 'ig1', at: t0 - H, count: 3 }] }),
+      input({
+        quotas,
+        targets,
+        start: t0,
+        interval: parseInterval('1h'),
+        clips: clips(2),
+        existingUsage: [{ platform: 'instagram', accountId: 'ig1', at: t0 - H, count: 3 }],
+      }),
     );
     expect(times(plan)).toEqual([t0 - H + DAY, t0 + DAY]);
-    expect(plan.posts[0]!.shifted?.reason).toBe('Instagram allows 3 API-published posts per account in any 24 hours');
+    expect(plan.posts[0]!.shifted?.reason).toBe(
+      'Instagram allows 3 API-published posts per account in any 24 hours',
+    );
   });
 
   it('respects posts another campaign already planned later', () => {
@@ -195,16 +259,24 @@ describe('localDay quota', () => {
       }),
     );
     expect(plan.posts.map((p) => local(p.scheduledAt, MADRID))).toEqual([
-      '2026-12-01 09:00', '2026-12-01 13:00', '2026-12-02 00:00', '2026-12-02 04:00', '2026-12-03 00:00',
+      '2026-12-01 09:00',
+      '2026-12-01 13:00',
+      '2026-12-02 00:00',
+      '2026-12-02 04:00',
+      '2026-12-03 00:00',
     ]);
-    expect(plan.posts[2]!.shifted?.reason).toBe('TikTok allows 2 Direct Post posts per creator per day in Europe/Madrid');
+    expect(plan.posts[2]!.shifted?.reason).toBe(
+      'TikTok allows 2 Direct Post posts per creator per day in Europe/Madrid',
+    );
     expect(maxPerDay(times(plan), MADRID)).toBe(2);
   });
 });
 
 describe('platforms without a rule', () => {
   it('are not limited', () => {
-    const plan = planCampaign(input({ clips: clips(200), quotas: { tiktok: { perWindow: 1, window: 'rolling24h' } } }));
+    const plan = planCampaign(
+      input({ clips: clips(200), quotas: { tiktok: { perWindow: 1, window: 'rolling24h' } } }),
+    );
     expect(plan.posts.every((p) => p.shifted === undefined)).toBe(true);
   });
 });
@@ -258,7 +330,9 @@ describe('quota helpers', () => {
   it('documents the defaults', () => {
     expect(DEFAULT_QUOTAS.youtube).toEqual({ perWindow: 100, window: 'pacificDay' });
     expect(DEFAULT_QUOTAS.instagram).toEqual({ perWindow: 50, window: 'rolling24h' });
-    expect(describeQuota('youtube', DEFAULT_QUOTAS.youtube, 'UTC')).toBe('YouTube allows 100 videos.insert per project per Pacific day');
+    expect(describeQuota('youtube', DEFAULT_QUOTAS.youtube, 'UTC')).toBe(
+      'YouTube allows 100 videos.insert per project per Pacific day',
+    );
   });
 
   it('finds room in a rolling ledger', () => {

@@ -16,12 +16,15 @@ const wall = (y: number, mo: number, d: number, h = 0, mi = 0): number => Date.U
 
 describe('validateTimezone', () => {
   it('accepts IANA zones and UTC', () => {
-    for (const zone of ['Europe/Madrid', 'America/New_York', 'UTC', 'Asia/Kolkata']) expect(validateTimezone(zone)).toBe(zone);
+    for (const zone of ['Europe/Madrid', 'America/New_York', 'UTC', 'Asia/Kolkata'])
+      expect(validateTimezone(zone)).toBe(zone);
   });
 
   it('rejects unknown zones naming --timezone', () => {
     expect(() => validateTimezone('Mars/Base')).toThrow(InputError);
-    expect(() => validateTimezone('Mars/Base')).toThrow('--timezone "Mars/Base" is not a known IANA time zone');
+    expect(() => validateTimezone('Mars/Base')).toThrow(
+      '--timezone "Mars/Base" is not a known IANA time zone',
+    );
     expect(() => validateTimezone(' ')).toThrow(InputError);
   });
 });
@@ -73,7 +76,12 @@ describe('wall helpers', () => {
     const t = Date.UTC(2026, 6, 1, 22, 30);
     const dt = DateTime.fromMillis(t, { zone: 'Europe/Madrid' });
     const f = wallFields(wallOf(t, 'Europe/Madrid'));
-    expect([f.year, f.month, f.day, f.timeOfDay]).toEqual([dt.year, dt.month, dt.day, (dt.hour * 60 + dt.minute) * 60_000]);
+    expect([f.year, f.month, f.day, f.timeOfDay]).toEqual([
+      dt.year,
+      dt.month,
+      dt.day,
+      (dt.hour * 60 + dt.minute) * 60_000,
+    ]);
     expect(offsetMinutes(t, 'Europe/Madrid')).toBe(120);
   });
 
