@@ -124,7 +124,7 @@ interface Draft {
  * full quota windows. Pure and deterministic.
  *
  * @throws InputError `TIMEZONE_INVALID`, `INTERVAL_INVALID`, `PLAN_NO_TARGETS`, `PLAN_TARGET_DUPLICATE`,
- *   `PLAN_QUOTA_INVALID`.
+ *   `PLAN_QUOTA_INVALID`, `PLAN_CLIP_DUPLICATE`.
  * @example
  * ```ts
  * const plan = planCampaign({
@@ -263,6 +263,18 @@ function validateInput(input: PlanInput): void {
       'pass --platforms, e.g. tiktok,youtube:@channel',
       '--platforms',
     );
+  }
+  const clipIds = new Set<number>();
+  for (const clip of input.clips) {
+    if (clipIds.has(clip.clipId)) {
+      throw new InputError(
+        'PLAN_CLIP_DUPLICATE',
+        `clip ${clip.clipId} is listed twice`,
+        'each clip id appears once in the clips file',
+        'clips',
+      );
+    }
+    clipIds.add(clip.clipId);
   }
   const seen = new Set<string>();
   for (const t of input.targets) {

@@ -170,6 +170,16 @@ describe('planCampaign across DST', () => {
     ]);
   });
 
+  it('starts exactly at a start given as the later of two identical local times', () => {
+    const start = parseStartDate('2026-11-01T01:30-05:00', NY, NOW); // 01:30 EST, the second 01:30
+    const plan = planCampaign(input({ start, timezone: NY, interval: parseInterval('1d') }));
+    expect(plan.posts.map((p) => p.scheduledAt)).toEqual([
+      Date.UTC(2026, 10, 1, 6, 30),
+      Date.UTC(2026, 10, 2, 6, 30),
+      Date.UTC(2026, 10, 3, 6, 30),
+    ]);
+  });
+
   it('keeps the resolved wall clock of a start given inside the gap', () => {
     // 02:30 does not exist on 2026-03-08; the start becomes 03:30 EDT and the campaign keeps 03:30.
     const start = parseStartDate('2026-03-08 02:30', NY, NOW);
@@ -402,6 +412,7 @@ describe('planCampaign validation', () => {
     expect(code(input({ interval: { days: 0, ms: 1.5 } }))).toBe('INTERVAL_INVALID');
     expect(code(input({ stagger: { days: 0, ms: -1 } }))).toBe('INTERVAL_INVALID');
     expect(code(input({ start: Number.NaN }))).toBe('START_DATE_INVALID');
+    expect(code(input({ clips: [{ clipId: 1 }, { clipId: 2 }, { clipId: 1 }] }))).toBe('PLAN_CLIP_DUPLICATE');
     expect(code(input({ quotas: { tiktok: { perWindow: 0, window: 'rolling24h' } } }))).toBe(
       'PLAN_QUOTA_INVALID',
     );
