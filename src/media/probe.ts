@@ -23,6 +23,8 @@ export interface ProbeInfo {
   size: number;
   /** True when `moov` comes before `mdat` (Instagram requires it). */
   faststart: boolean;
+  /** Bytes the probe read (diagnostics: a faststart file costs about one chunk whatever its size). */
+  bytesRead?: number;
 }
 
 /** Why a file could not be probed; a per-clip error, never a crash. */
@@ -54,7 +56,7 @@ export interface ProbeOptions {
  * else console.error(probe.error.message);
  * ```
  */
-export async function probeMp4(file: string, options: ProbeOptions = {}): Promise<ProbeResult & { bytesRead?: number }> {
+export async function probeMp4(file: string, options: ProbeOptions = {}): Promise<ProbeResult> {
   const chunkSize = options.chunkSize ?? 64 * 1024;
   const maxBytesRead = options.maxBytesRead ?? 64 * 1024 * 1024;
   let handle;

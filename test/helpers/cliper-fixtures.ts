@@ -133,12 +133,42 @@ export async function makeSizedMp4(src: string, dest: string, bytes: number): Pr
   await appendFreeBox(dest, padding, randomBytes(16));
 }
 
+/** Options of {@link makeSizedCampaign}. */
+export interface MakeSizedCampaignOptions {
+  clips: number;
+  /** Size of each clip file. */
+  bytesPerClip: number;
+  /** Default `Bench campaign`. */
+  videoId?: string;
+}
+
+/**
+ * Creates a CLIPER folder of `clips` distinct, valid clips of `bytesPerClip` each (e.g. 100 x 20 MB for
+ * a bench), with a clips file in CLIPER's format (captions with hashtags and emojis, metadata).
+ *
+ * @example
+ * ```ts
+ * await makeSizedCampaign(dir, { clips: 100, bytesPerClip: 20 * 1024 * 1024 });
+ * ```
+ */
+export async function makeSizedCampaign(dir: string, options: MakeSizedCampaignOptions): Promise<void> {
+  const clips = Array.from({ length: options.clips }, (_, i) => ({
+    clip_id: i + 1,
+    copy: `Clip ${i + 1} de prueba 🚀 subida reanudable y sin duplicados #Bench${i + 1} #AICDMX`,
+    metadata: { sentiment: 'educational', sentiment_score: 0.7, engagement_score: 7, suggested_thumbnail_timestamp: 1, primary_topics: ['benchmarks', 'uploads'], hook_strength: 'medium', viral_potential: 1 + (i % 10) },
+  }));
+  await makeCliperFolder(dir, {
+    json: { video_id: options.videoId ?? 'Bench campaign', generated_at: '2026-01-01 00:00:00.000000', model: 'bench', total_clips: clips.length, style: 'auto-classified', clips },
+    layout: () => null,
+  });
+  for (const clip of clips) {
+    await makeSizedMp4(EXAMPLE_CLIPS[(clip.clip_id - 1) % EXAMPLE_CLIPS.length]!, path.join(dir, `${clip.clip_id}.mp4`), options.bytesPerClip);
+  }
+}
+
 /** Appends a `free` box (64-bit size) with `payloadLength` bytes starting with `head`, zeros after. */
 async function appendFreeBox(file: string, payloadLength: number, head: Buffer): Promise<void> {
-  const header = Buffer.alloc(16);
-  header.writeUInt32BE(1, 0);
-  header.write('free', 4, 'latin1');
-  header.writeBigUInt64BE(BigInt(16 + payloadLength), 8);
+  const header = largeBoxHeader('free', payloadLength);
   const handle = await open(file, 'a');
   try {
     await handle.write(header);
@@ -158,8 +188,10 @@ async function appendFreeBox(file: string, payloadLength: number, head: Buffer):
 /**
  * Rewrites a faststart MP4 with its `moov` after `mdat` (chunk offsets fixed), i.e. not faststart:
  * what Instagram refuses and what a plain `ffmpeg` export without `-movflags +faststart` produces.
+ * `mdatPadding` bytes of zeros are added at the end of `mdat` (no sample points there) to make a large
+ * file whose `moov` is far from the start.
  */
-export async function makeNonFaststartMp4(src: string, dest: string): Promise<void> {
+export async function makeNonFaststartMp4(src: string, dest: string, mdatPadding = 0): Promise<void> {
   const data = await readFile(src);
   const boxes = topLevelBoxes(data);
   const moov = boxes.find((b) => b.type === 'moov');
@@ -167,9 +199,31 @@ export async function makeNonFaststartMp4(src: string, dest: string): Promise<vo
   if (!moov || !mdat || moov.start > mdat.start) throw new Error(`makeNonFaststartMp4: ${src} is not faststart`);
   const moovBytes = Buffer.from(data.subarray(moov.start, moov.end));
   shiftChunkOffsets(moovBytes, 8, moovBytes.length, -moovBytes.length);
-  const rest = boxes.filter((b) => b !== moov).map((b) => data.subarray(b.start, b.end));
+  const before = boxes.filter((b) => b !== moov && b.end <= mdat.start).map((b) => data.subarray(b.start, b.end));
+  const after = boxes.filter((b) => b !== moov && b.start > mdat.start).map((b) => data.subarray(b.start, b.end));
+  const payload = data.subarray(mdat.start + mdat.header, mdat.end);
+  const header = largeBoxHeader('mdat', payload.length + mdatPadding);
+  // The new mdat header is 16 bytes where the old one was `mdat.header`: shift offsets accordingly.
+  shiftChunkOffsets(moovBytes, 8, moovBytes.length, 16 - mdat.header);
   await mkdir(path.dirname(dest), { recursive: true });
-  await writeFile(dest, Buffer.concat([...rest, moovBytes]));
+  const handle = await open(dest, 'w');
+  try {
+    for (const part of [...before, header, payload]) await handle.write(part);
+    const zeros = Buffer.alloc(Math.min(mdatPadding, 1 << 20));
+    for (let left = mdatPadding; left > 0; left -= zeros.length) await handle.write(zeros, 0, Math.min(left, zeros.length));
+    for (const part of [...after, moovBytes]) await handle.write(part);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A 16-byte box header with a 64-bit size, for a payload of `payloadLength` bytes. */
+function largeBoxHeader(type: string, payloadLength: number): Buffer {
+  const header = Buffer.alloc(16);
+  header.writeUInt32BE(1, 0);
+  header.write(type, 4, 'latin1');
+  header.writeBigUInt64BE(BigInt(16 + payloadLength), 8);
+  return header;
 }
 
 interface BoxSpan { type: string; start: number; end: number; header: number }

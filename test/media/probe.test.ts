@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeMp4 } from '../../src/media/probe.js';
 import { EXAMPLE_CLIPS, makeNonFaststartMp4, makeSizedMp4, makeStandInMp4 } from '../helpers/cliper-fixtures.js';
@@ -46,6 +47,28 @@ describe('probeMp4', () => {
     await makeNonFaststartMp4(EXAMPLE_CLIPS[1]!, file);
     const probe = await probeMp4(file);
     expect(probe).toMatchObject({ ok: true, faststart: false, width: 720, height: 1280 });
+  });
+
+  it('seeks past a large mdat to a moov at the end instead of reading it', async () => {
+    const file = path.join(dir, 'late-moov.mp4');
+    await makeNonFaststartMp4(EXAMPLE_CLIPS[0]!, file, 40 * 1024 * 1024);
+    const probe = await probeMp4(file);
+    expect(probe).toMatchObject({ ok: true, faststart: false, durationSec: 4, width: 720 });
+    if (!probe.ok) return;
+    expect(probe.size).toBeGreaterThan(40 * 1024 * 1024);
+    expect(probe.bytesRead).toBeLessThan(256 * 1024);
+  });
+
+  it('makes distinct sized files: same probe, different bytes', async () => {
+    const a = path.join(dir, 'sized-a.mp4');
+    const b = path.join(dir, 'sized-b.mp4');
+    await makeSizedMp4(EXAMPLE_CLIPS[2]!, a, 2_000_000);
+    await makeSizedMp4(EXAMPLE_CLIPS[2]!, b, 2_000_000);
+    const [pa, pb] = [await probeMp4(a), await probeMp4(b)];
+    expect(pa).toMatchObject({ ok: true, size: 2_000_000, durationSec: 3.2 });
+    expect(pb).toMatchObject({ ok: true, size: 2_000_000, durationSec: 3.2 });
+    const hash = async (f: string) => createHash('sha256').update(await readFile(f)).digest('hex');
+    expect(await hash(a)).not.toBe(await hash(b));
   });
 
   it('probes stand-ins like their source', async () => {

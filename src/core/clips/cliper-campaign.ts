@@ -104,6 +104,8 @@ export const CLIP_PROBLEM_CODES = Object.freeze({
   fileUnrecognized: 'CLIP_FILE_UNRECOGNIZED',
   /** `generation_metadata.missing_clips` is not empty (warning). */
   generationIncomplete: 'CLIPS_GENERATION_INCOMPLETE',
+  /** The clips file lists no clips (warning: nothing to publish). */
+  clipsEmpty: 'CLIPS_EMPTY',
   /** `total_clips` differs from the number of clips listed (warning). */
   countMismatch: 'CLIPS_COUNT_MISMATCH',
   /** A metadata field of the wrong type; it is dropped (warning). */

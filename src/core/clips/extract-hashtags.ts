@@ -16,9 +16,7 @@ const HASHTAG = /(?<![\p{L}\p{N}_&/#])#([\p{L}\p{M}\p{N}_]+)/gu;
 export function extractHashtags(text: string): string[] {
   const seen = new Set<string>();
   const tags: string[] = [];
-  for (const match of text.matchAll(HASHTAG)) {
-    const tag = match[1] ?? '';
-    if (/^\p{N}+$/u.test(tag)) continue;
+  for (const tag of hashtagOccurrences(text)) {
     const key = tag.toLocaleLowerCase();
     if (seen.has(key)) continue;
     seen.add(key);
@@ -37,8 +35,16 @@ export function extractHashtags(text: string): string[] {
  */
 export function countHashtags(text: string): number {
   let count = 0;
-  for (const match of text.matchAll(HASHTAG)) if (!/^\p{N}+$/u.test(match[1] ?? '')) count += 1;
+  for (const _ of hashtagOccurrences(text)) count += 1;
   return count;
+}
+
+/** Every hashtag in `text`, without `#`, repeats included, digit-only tags left out. */
+function* hashtagOccurrences(text: string): Generator<string> {
+  for (const match of text.matchAll(HASHTAG)) {
+    const tag = match[1] ?? '';
+    if (!/^\p{N}+$/u.test(tag)) yield tag;
+  }
 }
 
 const MENTION = /(?<![\p{L}\p{M}\p{N}_.@])@([\p{L}\p{M}\p{N}_.]+)/gu;

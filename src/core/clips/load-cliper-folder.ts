@@ -38,7 +38,9 @@ export async function loadCliperFolder(input: string): Promise<CliperCampaign> {
     throw new InputError('CLIPS_FILE_UNREADABLE', `cannot read ${clipsFile}: ${(error as Error).message}`, 'check the file permissions', clipsFile);
   }
   const raw = parseClipsFile(bytes.toString('utf8'), clipsFile);
-  const scan = await findClipFiles(root);
+  const scan = await findClipFiles(root).catch((error: unknown) => {
+    throw new InputError('FOLDER_UNREADABLE', `cannot list ${root}: ${(error as Error).message}`, 'check the folder permissions', root);
+  });
   const problems: ClipProblem[] = [];
   const clips: LoadedClip[] = [];
   const seen = new Set<number>();
@@ -117,6 +119,9 @@ function completenessProblems(raw: RawClipsFile, listed: number): ClipProblem[] 
       problems.push({ clipId: null, code: CODES.generationIncomplete, severity: 'warning', message: `CLIPER did not generate copies for clip${missing.length > 1 ? 's' : ''} ${missing.map(String).join(', ')} (generation_metadata.missing_clips); they are not in the campaign. Fix: re-run CLIPER's copy generation to include them.` });
     }
   }
+  if (listed === 0) {
+    problems.push({ clipId: null, code: CODES.clipsEmpty, severity: 'warning', message: `${CLIPS_FILE_NAME} lists no clips, so there is nothing to publish. Fix: re-run CLIPER's copy generation.` });
+  }
   const total = raw.total_clips;
   if (typeof total === 'number' && total !== listed) {
     problems.push({ clipId: null, code: CODES.countMismatch, severity: 'warning', message: `${CLIPS_FILE_NAME} says total_clips is ${total} but lists ${listed} clip${listed === 1 ? '' : 's'}; the generation was probably incomplete. Only the listed clips are used.` });
@@ -138,7 +143,7 @@ async function locateClipsFile(target: string): Promise<{ root: string; clipsFil
     return { root: path.basename(dir).toLowerCase() === 'copys' ? path.dirname(dir) : dir, clipsFile: target };
   }
   for (const candidate of [path.join(target, 'copys', CLIPS_FILE_NAME), path.join(target, CLIPS_FILE_NAME)]) {
-    if ((await stat(candidate).catch(() => null))?.isFile()) {
+    if (await isFile(candidate)) {
       const root = path.basename(target).toLowerCase() === 'copys' && candidate === path.join(target, CLIPS_FILE_NAME) ? path.dirname(target) : target;
       return { root, clipsFile: candidate };
     }
@@ -160,8 +165,12 @@ async function nestedCampaigns(dir: string): Promise<string[]> {
   const found: string[] = [];
   for (const entry of entries) {
     if (!entry.isDirectory() || STYLE_FOLDERS.includes(entry.name.toLowerCase())) continue;
-    if ((await stat(path.join(dir, entry.name, 'copys', CLIPS_FILE_NAME)).catch(() => null))?.isFile()) found.push(entry.name);
+    if (await isFile(path.join(dir, entry.name, 'copys', CLIPS_FILE_NAME))) found.push(entry.name);
     if (found.length === 3) break;
   }
   return found;
+}
+
+async function isFile(file: string): Promise<boolean> {
+  return (await stat(file).catch(() => null))?.isFile() ?? false;
 }

@@ -7,6 +7,11 @@ const MINUTE_MS = 60_000;
  * Local hours in which posts may go out, e.g. `09:00-22:00`. Both ends are **inclusive** (a post at
  * exactly 22:00 is inside). A window whose end is before its start crosses midnight
  * (`22:00-02:00` = 22:00 to 02:00 the next morning).
+ *
+ * @example
+ * ```ts
+ * const evenings: DailyWindow = { startMinute: 18 * 60, endMinute: 23 * 60 }; // 18:00-23:00
+ * ```
  */
 export interface DailyWindow {
   /** Minutes after local midnight, 0–1439. */

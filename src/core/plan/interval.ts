@@ -7,6 +7,12 @@ import { DAY_MS } from './time-zone.js';
  * An interval with `days > 0` and `ms === 0` is a *whole-day* interval: the planner keeps the
  * local wall-clock time across DST changes. Any other interval is an exact duration
  * (`days × 24 h + ms`).
+ *
+ * @example
+ * ```ts
+ * const daily: Interval = { days: 1, ms: 0 };           // 1d: same local time every day
+ * const exact: Interval = { days: 0, ms: 4 * 3_600_000 }; // 4h: exactly 4 hours apart
+ * ```
  */
 export interface Interval {
   /** Whole calendar days, including weeks × 7. */

@@ -1,11 +1,25 @@
-/** A clip as the planner sees it. */
+/**
+ * A clip as the planner sees it.
+ *
+ * @example
+ * ```ts
+ * const clip: PlanClip = { clipId: 3, viralPotential: 8.5 };
+ * ```
+ */
 export interface PlanClip {
   clipId: number;
   /** CLIPER's `viral_potential`; missing or null sorts last under `viral` order. */
   viralPotential?: number | null;
 }
 
-/** `file` keeps the clips file order; `viral` sorts by viral potential, highest first. */
+/**
+ * `file` keeps the clips file order; `viral` sorts by viral potential, highest first.
+ *
+ * @example
+ * ```ts
+ * const order: ClipOrder = options.order === 'viral' ? 'viral' : 'file';
+ * ```
+ */
 export type ClipOrder = 'file' | 'viral';
 
 /**

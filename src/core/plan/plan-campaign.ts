@@ -12,7 +12,14 @@ import type { QuotaRule, QuotaRules } from './quota.js';
 import { describeQuota, QuotaLedger, quotaKeyOf, validateQuotaRule } from './quota.js';
 import { formatLocal, validateTimezone } from './time-zone.js';
 
-/** An account a campaign posts to. */
+/**
+ * An account a campaign posts to.
+ *
+ * @example
+ * ```ts
+ * const targets: PlanTarget[] = [{ accountId: '@me', platform: 'tiktok' }, { accountId: '@chan', platform: 'youtube' }];
+ * ```
+ */
 export interface PlanTarget {
   accountId: string;
   platform: PlatformId;
@@ -22,7 +29,13 @@ export interface PlanTarget {
 
 /**
  * A post that already counts against a quota: published or planned by another campaign. For a live
- * count without times (Instagram `quota_usage`), pass one entry at the current instant with `count`.
+ * count without times (Instagram `quota_usage`), pass one entry at the current instant with `count`
+ * (conservative: those posts are treated as leaving the window 24 h from now).
+ *
+ * @example
+ * ```ts
+ * const usage: QuotaUsage[] = [{ platform: 'instagram', accountId: 'ig1', at: clock.now(), count: 2 }];
+ * ```
  */
 export interface QuotaUsage {
   platform: PlatformId;
@@ -34,7 +47,15 @@ export interface QuotaUsage {
   count?: number;
 }
 
-/** Everything {@link planCampaign} needs. */
+/**
+ * Everything {@link planCampaign} needs.
+ *
+ * @example
+ * ```ts
+ * const input: PlanInput = { clips, targets, start, interval: parseInterval('4h'), timezone: 'Europe/Madrid',
+ *   order: 'viral', window: parseWindow('09:00-22:00'), stagger: parseInterval('10m'), quotas: DEFAULT_QUOTAS };
+ * ```
+ */
 export interface PlanInput {
   /** In clips-file order. */
   clips: readonly PlanClip[];
@@ -54,7 +75,14 @@ export interface PlanInput {
   existingUsage?: readonly QuotaUsage[];
 }
 
-/** One planned post. */
+/**
+ * One planned post.
+ *
+ * @example
+ * ```ts
+ * const moved = plan.posts.filter((p: PlannedPost) => p.shifted !== undefined);
+ * ```
+ */
 export interface PlannedPost {
   clipId: number;
   accountId: string;
@@ -67,7 +95,14 @@ export interface PlannedPost {
   shifted?: { from: number; reason: string };
 }
 
-/** The result of {@link planCampaign}. */
+/**
+ * The result of {@link planCampaign}.
+ *
+ * @example
+ * ```ts
+ * const { posts, notes } = planCampaign(input);
+ * ```
+ */
 export interface Plan {
   /** Sorted by `scheduledAt`, then `clipId`, then target order. */
   posts: PlannedPost[];
@@ -89,7 +124,7 @@ interface Draft {
  * full quota windows. Pure and deterministic.
  *
  * @throws InputError `TIMEZONE_INVALID`, `INTERVAL_INVALID`, `PLAN_NO_TARGETS`, `PLAN_TARGET_DUPLICATE`,
- *   `PLAN_QUOTA_INVALID`.
+ *   `PLAN_QUOTA_INVALID`, `PLAN_CLIP_DUPLICATE`.
  * @example
  * ```ts
  * const plan = planCampaign({
@@ -113,18 +148,33 @@ export function planCampaign(input: PlanInput): Plan {
   for (const slot of slots) {
     const clip = clips[slot.index]!;
     if (slot.movedFrom !== undefined) {
-      notes.push(`slot ${slot.index} (clip ${clip.clipId}) moved from ${formatLocal(slot.movedFrom, zone)} to ${formatLocal(slot.at, zone)}: ${slot.reason}`);
+      notes.push(
+        `slot ${slot.index} (clip ${clip.clipId}) moved from ${formatLocal(slot.movedFrom, zone)} to ${formatLocal(slot.at, zone)}: ${slot.reason}`,
+      );
     }
     input.targets.forEach((target, k) => {
       const offset = (t: number): number => (input.stagger ? addInterval(t, input.stagger, k, zone) : t);
-      const post: PlannedPost = { clipId: clip.clipId, accountId: target.accountId, platform: target.platform, scheduledAt: offset(slot.at), slot: slot.index };
-      const draft: Draft = { post, target: k, planned: offset(slot.movedFrom ?? slot.at), reasons: slot.reason ? [slot.reason] : [] };
+      const post: PlannedPost = {
+        clipId: clip.clipId,
+        accountId: target.accountId,
+        platform: target.platform,
+        scheduledAt: offset(slot.at),
+        slot: slot.index,
+      };
+      const draft: Draft = {
+        post,
+        target: k,
+        planned: offset(slot.movedFrom ?? slot.at),
+        reasons: slot.reason ? [slot.reason] : [],
+      };
       if (input.window && !isInWindow(post.scheduledAt, input.window, zone)) {
         const from = post.scheduledAt;
         post.scheduledAt = moveIntoWindow(from, input.window, zone);
         const reason = `stagger put it outside the daily window ${formatWindow(input.window)}`;
         draft.reasons.push(reason);
-        notes.push(`${label(post)} moved from ${formatLocal(from, zone)} to ${formatLocal(post.scheduledAt, zone)}: ${reason}`);
+        notes.push(
+          `${label(post)} moved from ${formatLocal(from, zone)} to ${formatLocal(post.scheduledAt, zone)}: ${reason}`,
+        );
       }
       drafts.push(draft);
     });
@@ -135,7 +185,9 @@ export function planCampaign(input: PlanInput): Plan {
   for (const d of drafts) {
     if (d.reasons.length > 0) d.post.shifted = { from: d.planned, reason: d.reasons.join('; ') };
   }
-  drafts.sort((a, b) => a.post.scheduledAt - b.post.scheduledAt || a.post.clipId - b.post.clipId || a.target - b.target);
+  drafts.sort(
+    (a, b) => a.post.scheduledAt - b.post.scheduledAt || a.post.clipId - b.post.clipId || a.target - b.target,
+  );
   return { posts: drafts.map((d) => d.post), notes };
 }
 
@@ -183,7 +235,9 @@ function applyQuotas(drafts: Draft[], input: PlanInput, zone: string, notes: str
     d.post.scheduledAt = t;
     d.reasons.push(reason);
     cursor.set(key, addInterval(t, input.interval, 1, zone));
-    notes.push(`${label(d.post)} moved from ${formatLocal(before, zone)} to ${formatLocal(t, zone)}: ${reason}`);
+    notes.push(
+      `${label(d.post)} moved from ${formatLocal(before, zone)} to ${formatLocal(t, zone)}: ${reason}`,
+    );
   }
 }
 
@@ -195,19 +249,51 @@ function validateInput(input: PlanInput): void {
   checkInterval(input.interval, '--interval');
   if (input.stagger) checkInterval(input.stagger, '--stagger', true);
   if (!Number.isFinite(input.start)) {
-    throw new InputError('START_DATE_INVALID', `start ${String(input.start)} is not an instant`, 'pass ms since the epoch', '--start-date');
+    throw new InputError(
+      'START_DATE_INVALID',
+      `start ${String(input.start)} is not an instant`,
+      'pass ms since the epoch',
+      '--start-date',
+    );
   }
   if (input.targets.length === 0) {
-    throw new InputError('PLAN_NO_TARGETS', 'the campaign has no target accounts', 'pass --platforms, e.g. tiktok,youtube:@channel', '--platforms');
+    throw new InputError(
+      'PLAN_NO_TARGETS',
+      'the campaign has no target accounts',
+      'pass --platforms, e.g. tiktok,youtube:@channel',
+      '--platforms',
+    );
+  }
+  const clipIds = new Set<number>();
+  for (const clip of input.clips) {
+    if (clipIds.has(clip.clipId)) {
+      throw new InputError(
+        'PLAN_CLIP_DUPLICATE',
+        `clip ${clip.clipId} is listed twice`,
+        'each clip id appears once in the clips file',
+        'clips',
+      );
+    }
+    clipIds.add(clip.clipId);
   }
   const seen = new Set<string>();
   for (const t of input.targets) {
     if (!(PLATFORM_IDS as readonly string[]).includes(t.platform)) {
-      throw new InputError('PLAN_TARGET_INVALID', `target platform "${String(t.platform)}" is unknown`, `use one of ${PLATFORM_IDS.join(', ')}`, '--platforms');
+      throw new InputError(
+        'PLAN_TARGET_INVALID',
+        `target platform "${String(t.platform)}" is unknown`,
+        `use one of ${PLATFORM_IDS.join(', ')}`,
+        '--platforms',
+      );
     }
     const id = `${t.platform}:${t.accountId}`;
     if (seen.has(id)) {
-      throw new InputError('PLAN_TARGET_DUPLICATE', `target ${t.platform} ${t.accountId} is listed twice`, 'list each account once', '--platforms');
+      throw new InputError(
+        'PLAN_TARGET_DUPLICATE',
+        `target ${t.platform} ${t.accountId} is listed twice`,
+        'list each account once',
+        '--platforms',
+      );
     }
     seen.add(id);
   }
@@ -216,9 +302,17 @@ function validateInput(input: PlanInput): void {
 
 function checkInterval(interval: Interval, flag: string, zeroAllowed = false): void {
   const ok =
-    Number.isInteger(interval.days) && Number.isInteger(interval.ms) && interval.days >= 0 && interval.ms >= 0 &&
+    Number.isInteger(interval.days) &&
+    Number.isInteger(interval.ms) &&
+    interval.days >= 0 &&
+    interval.ms >= 0 &&
     (zeroAllowed || interval.days + interval.ms > 0);
   if (!ok) {
-    throw new InputError('INTERVAL_INVALID', `${flag} "${formatInterval(interval)}" is not a positive duration`, 'use e.g. 30m, 4h or 1d', flag);
+    throw new InputError(
+      'INTERVAL_INVALID',
+      `${flag} "${formatInterval(interval)}" is not a positive duration`,
+      'use e.g. 30m, 4h or 1d',
+      flag,
+    );
   }
 }

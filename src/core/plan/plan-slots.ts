@@ -57,7 +57,8 @@ export function planSlots(
   const slots: Slot[] = [];
   for (let index = 0; index < count; index++) {
     const raw = anchor + (index - anchorIndex) * step;
-    const at = wholeDays ? resolveWall(raw, zone) : raw;
+    // Slot 0 is the start itself, even when it is the later of two identical local times.
+    const at = index === 0 ? start : wholeDays ? resolveWall(raw, zone) : raw;
     if (window === undefined || isInWindow(at, window, zone)) {
       slots.push({ index, at });
       continue;
@@ -70,7 +71,12 @@ export function planSlots(
     const moved = resolveWall(movedWall, zone);
     anchor = wholeDays ? movedWall : moved;
     anchorIndex = index;
-    slots.push({ index, at: moved, movedFrom: at, reason: `outside the daily window ${formatWindow(window)}` });
+    slots.push({
+      index,
+      at: moved,
+      movedFrom: at,
+      reason: `outside the daily window ${formatWindow(window)}`,
+    });
   }
   return slots;
 }

@@ -7,17 +7,36 @@ import { DAY_MS, resolveWall, wallMidnight, wallOf } from './time-zone.js';
  * - `rolling24h`: at most `perWindow` posts in any 24 hours (a post counts until 24 h after it);
  * - `pacificDay`: per calendar day in America/Los_Angeles (YouTube's reset at Pacific midnight);
  * - `localDay`: per calendar day in the campaign's time zone.
+ *
+ * @example
+ * ```ts
+ * const kind: QuotaWindowKind = 'pacificDay';
+ * ```
  */
 export type QuotaWindowKind = 'rolling24h' | 'pacificDay' | 'localDay';
 
-/** A posting limit: at most `perWindow` posts per `window`. */
+/**
+ * A posting limit: at most `perWindow` posts per `window`.
+ *
+ * @example
+ * ```ts
+ * const instagram: QuotaRule = { perWindow: liveQuotaTotal, window: 'rolling24h' };
+ * ```
+ */
 export interface QuotaRule {
   /** Posts allowed per window, a whole number ≥ 1. */
   perWindow: number;
   window: QuotaWindowKind;
 }
 
-/** Quota rules by platform; a platform without a rule is not limited by the planner. */
+/**
+ * Quota rules by platform; a platform without a rule is not limited by the planner.
+ *
+ * @example
+ * ```ts
+ * const quotas: QuotaRules = { youtube: DEFAULT_QUOTAS.youtube }; // TikTok and Instagram unlimited
+ * ```
+ */
 export type QuotaRules = Partial<Record<PlatformId, QuotaRule>>;
 
 /** The zone of YouTube's daily quota reset. */
@@ -76,7 +95,11 @@ const UNIT_TEXT: Record<PlatformId, string> = {
  */
 export function describeQuota(platform: PlatformId, rule: QuotaRule, zone: string): string {
   const window =
-    rule.window === 'rolling24h' ? 'in any 24 hours' : rule.window === 'pacificDay' ? 'per Pacific day' : `per day in ${zone}`;
+    rule.window === 'rolling24h'
+      ? 'in any 24 hours'
+      : rule.window === 'pacificDay'
+        ? 'per Pacific day'
+        : `per day in ${zone}`;
   return `${UNIT_TEXT[platform].replace('{n}', String(rule.perWindow))} ${window}`;
 }
 

@@ -35,12 +35,22 @@ export function parseStartDate(text: string, zone: string, now: number): number 
   const source = typeof text === 'string' ? text.trim() : '';
   if (source.toLowerCase() === 'now') return now;
   const fail = (why: string): never => {
-    throw new InputError('START_DATE_INVALID', `--start-date "${text}" ${why}`, START_DATE_HINT, '--start-date');
+    throw new InputError(
+      'START_DATE_INVALID',
+      `--start-date "${text}" ${why}`,
+      START_DATE_HINT,
+      '--start-date',
+    );
   };
   const m = FORMAT.exec(source);
   if (!m) return fail('is not a date and time');
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map((v) => Number(v ?? 0)) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   const millis = Number((m[7] ?? '0').padEnd(3, '0'));
   if (month < 1 || month > 12) fail(`has month ${month}`);
@@ -70,6 +80,7 @@ function parseOffset(offset: string, fail: (why: string) => never): number {
   const digits = offset.slice(1).replace(':', '');
   const hours = Number(digits.slice(0, 2));
   const minutes = Number(digits.slice(2) || '0');
-  if (hours > 14 || minutes > 59 || (hours === 14 && minutes > 0)) fail(`has an offset ${offset} out of range`);
+  if (hours > 14 || minutes > 59 || (hours === 14 && minutes > 0))
+    fail(`has an offset ${offset} out of range`);
   return sign * (hours * 60 + minutes) * 60_000;
 }

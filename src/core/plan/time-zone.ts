@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
 import { InputError } from '../input-error.js';
 
 /**
@@ -31,7 +31,12 @@ const ZONE_HINT = 'use an IANA time zone such as Europe/Madrid, America/New_York
  */
 export function validateTimezone(zone: string): string {
   if (typeof zone !== 'string' || zone.trim() === '' || !IANAZone.isValidZone(zone)) {
-    throw new InputError('TIMEZONE_INVALID', `--timezone "${String(zone)}" is not a known IANA time zone`, ZONE_HINT, '--timezone');
+    throw new InputError(
+      'TIMEZONE_INVALID',
+      `--timezone "${String(zone)}" is not a known IANA time zone`,
+      ZONE_HINT,
+      '--timezone',
+    );
   }
   return zone;
 }
@@ -45,8 +50,24 @@ export function validateTimezone(zone: string): string {
  * ```
  */
 export function offsetMinutes(instant: number, zone: string): number {
-  return IANAZone.create(zone).offset(instant);
+  let cache = offsetCache.get(zone);
+  if (!cache || cache.size > 100_000) offsetCache.set(zone, (cache = new Map()));
+  const bucket = Math.floor(instant / CACHE_BUCKET_MS);
+  const cached = cache.get(bucket);
+  if (cached !== undefined) return cached;
+  const iana = IANAZone.create(zone);
+  // Cache a bucket only when its offset is the same at both ends, i.e. no transition inside it.
+  const first = iana.offset(bucket * CACHE_BUCKET_MS);
+  if (first === iana.offset((bucket + 1) * CACHE_BUCKET_MS - 1)) {
+    cache.set(bucket, first);
+    return first;
+  }
+  return iana.offset(instant);
 }
+
+/** `Intl` offset look-ups are slow; offsets are memoised per zone and UTC hour. */
+const CACHE_BUCKET_MS = 3_600_000;
+const offsetCache = new Map<string, Map<number, number>>();
 
 /**
  * The wall value (local date and time as fake-UTC ms) of `instant` in `zone`.
@@ -110,7 +131,12 @@ export interface WallFields {
 export function wallFields(wall: number): WallFields {
   const d = new Date(wall);
   const midnight = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), timeOfDay: wall - midnight };
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    timeOfDay: wall - midnight,
+  };
 }
 
 /**
@@ -135,9 +161,26 @@ export function wallMidnight(wall: number, days = 0): number {
  * ```
  */
 export function formatLocal(instant: number, zone: string): string {
-  const dt = DateTime.fromMillis(instant, { zone });
-  const seconds = dt.second !== 0 || dt.millisecond !== 0 ? ':ss' : '';
-  return `${dt.toFormat(`yyyy-LL-dd HH:mm${seconds}`)} ${dt.toFormat('ZZZZ', { locale: 'en-US' })}`;
+  const wall = new Date(wallOf(instant, zone));
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const date = `${wall.getUTCFullYear()}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`;
+  const seconds =
+    wall.getUTCSeconds() !== 0 || wall.getUTCMilliseconds() !== 0 ? `:${pad(wall.getUTCSeconds())}` : '';
+  return `${date} ${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}${seconds} ${zoneName(instant, zone)}`;
+}
+
+/** One `Intl` formatter per zone: creating them is what makes time formatting slow. */
+const nameFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The short zone name at `instant` (`EDT`, `GMT+1`, `UTC`), as en-US writes it. */
+function zoneName(instant: number, zone: string): string {
+  let format = nameFormats.get(zone);
+  if (!format)
+    nameFormats.set(
+      zone,
+      (format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' })),
+    );
+  return format.formatToParts(instant).find((part) => part.type === 'timeZoneName')?.value ?? zone;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { LoadedClip } from '../clips/cliper-campaign.js';
 import type { PlatformId } from '../platform-id.js';
 import type { PostContent } from '../ports/platform-adapter.js';
 import { PLATFORM_RULES, youtubeTagsLength } from './platform-rules.js';
-import { graphemes, textLength } from './text-length.js';
+import { textLength, truncateToLength } from './text-length.js';
 
 /** Per-post overrides; each given field wins over the mapping. */
 export interface ContentOverrides {
@@ -66,19 +66,14 @@ export function youtubeTitleFromCopy(copy: string, clipId: number): string {
   return cutAtWord(title, max - 1) + '…';
 }
 
-/** The longest prefix within `max` code points ending at a word boundary (a hard cut when none is near). */
+/**
+ * The longest prefix within `max` code points ending at a word boundary of a one-line text (a hard cut
+ * at a grapheme boundary when the last space is in the first half).
+ */
 function cutAtWord(text: string, max: number): string {
-  let out = '';
-  let used = 0;
-  let lastBreak = -1;
-  for (const { segment } of graphemes(text)) {
-    const size = textLength(segment, 'codePoints');
-    if (used + size > max) break;
-    if (/^\s$/u.test(segment)) lastBreak = out.length;
-    out += segment;
-    used += size;
-  }
-  const cut = lastBreak >= out.length / 2 ? out.slice(0, lastBreak) : out;
+  const prefix = truncateToLength(text, max, 'codePoints');
+  const lastSpace = text[prefix.length] === ' ' ? prefix.length : prefix.lastIndexOf(' ');
+  const cut = lastSpace >= prefix.length / 2 ? prefix.slice(0, lastSpace) : prefix;
   return cut.replace(/[\s,;:–—-]+$/u, '');
 }
 

@@ -1,4 +1,5 @@
 import type { PlatformId } from '../platform-id.js';
+import { textLength } from './text-length.js';
 import type { LengthUnit } from './text-length.js';
 
 /** `error`: the platform refuses it (do not publish); `warning`: it goes out, but not as intended. */
@@ -223,10 +224,6 @@ export const PLATFORM_RULES: Readonly<Record<PlatformId, Readonly<PlatformRules>
  */
 export function youtubeTagsLength(tags: readonly string[]): number {
   let total = Math.max(0, tags.length - 1);
-  for (const tag of tags) {
-    let length = 0;
-    for (const _ of tag) length += 1;
-    total += length + (/\s/.test(tag) ? 2 : 0);
-  }
+  for (const tag of tags) total += textLength(tag, 'codePoints') + (/\s/.test(tag) ? 2 : 0);
   return total;
 }

@@ -57,6 +57,6 @@ export function truncateToLength(text: string, max: number, unit: LengthUnit): s
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** The user-perceived characters of `text`. */
-export function graphemes(text: string): Iterable<{ segment: string }> {
+function graphemes(text: string): Iterable<{ segment: string }> {
   return segmenter.segment(text);
 }

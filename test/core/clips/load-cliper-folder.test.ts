@@ -167,6 +167,14 @@ describe('loadCliperFolder quirks', () => {
     expect(codes(oddCampaign)).toEqual(['CLIPS_GENERATED_AT_UNPARSED', 'CLIP_COPY_EMPTY']);
   });
 
+  it('warns about an empty clips list', async () => {
+    const dir = fresh();
+    await makeCliperFolder(dir, { json: { video_id: 'v', clips: [] } });
+    const campaign = await loadCliperFolder(dir);
+    expect(campaign.clips).toEqual([]);
+    expect(campaign.problems).toMatchObject([{ code: 'CLIPS_EMPTY', severity: 'warning' }]);
+  });
+
   it('reports a clip_id listed twice', async () => {
     const dir = fresh();
     await makeCliperFolder(dir, { json: base([clip(1), clip(1, 'other')]) });

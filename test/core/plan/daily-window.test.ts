@@ -24,22 +24,30 @@ describe('parseWindow', () => {
     expect(parseWindow(text)).toEqual(expected);
   });
 
-  it.each(['', '9-22', 'abc', '25:00-26:00', '09:60-10:00', '10:00-10:00', '09:00-24:30', '24:00-09:00', '09:00', '09:00-22:00-23:00'])(
-    'rejects %j with WINDOW_INVALID',
-    (text) => {
-      let error: unknown;
-      try {
-        parseWindow(text);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(InputError);
-      const input = error as InputError;
-      expect(input.code).toBe('WINDOW_INVALID');
-      expect(input.message).toContain(`--window "${text}"`);
-      expect(input.hint).toContain('09:00-22:00');
-    },
-  );
+  it.each([
+    '',
+    '9-22',
+    'abc',
+    '25:00-26:00',
+    '09:60-10:00',
+    '10:00-10:00',
+    '09:00-24:30',
+    '24:00-09:00',
+    '09:00',
+    '09:00-22:00-23:00',
+  ])('rejects %j with WINDOW_INVALID', (text) => {
+    let error: unknown;
+    try {
+      parseWindow(text);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    const input = error as InputError;
+    expect(input.code).toBe('WINDOW_INVALID');
+    expect(input.message).toContain(`--window "${text}"`);
+    expect(input.hint).toContain('09:00-22:00');
+  });
 
   it('formats back', () => {
     expect(formatWindow(parseWindow('9:05-22:00'))).toBe('09:05-22:00');
@@ -95,8 +103,12 @@ describe('nextWindowStart and moveIntoWindow', () => {
   it('resolves a window start in a DST gap forward, and skips the day when that leaves the window', () => {
     const ny = 'America/New_York';
     // 2026-03-08 02:30 does not exist: the 02:30-05:00 window opens at 03:30 EDT that day.
-    expect(moveIntoWindow(Date.UTC(2026, 2, 8, 5), parseWindow('02:30-05:00'), ny)).toBe(Date.UTC(2026, 2, 8, 7, 30));
+    expect(moveIntoWindow(Date.UTC(2026, 2, 8, 5), parseWindow('02:30-05:00'), ny)).toBe(
+      Date.UTC(2026, 2, 8, 7, 30),
+    );
     // 02:00-02:30 resolves to 03:00 EDT, outside; the next opening is 2026-03-09 02:00 EDT.
-    expect(moveIntoWindow(Date.UTC(2026, 2, 8, 5), parseWindow('02:00-02:30'), ny)).toBe(Date.UTC(2026, 2, 9, 6));
+    expect(moveIntoWindow(Date.UTC(2026, 2, 8, 5), parseWindow('02:00-02:30'), ny)).toBe(
+      Date.UTC(2026, 2, 9, 6),
+    );
   });
 });

@@ -33,16 +33,32 @@ describe('parseInterval', () => {
     expect(parseInterval(text)).toEqual(expected);
   });
 
-  it.each(['', '   ', '0m', '0h0m', '-4h', '4', '4x', '1.5h', '30m1h', '1h1h', 'abc', '367d', '53w', '1d-2h', 'h', '1 d 2', '1ms', '1234567890s'])(
-    'rejects %j with INTERVAL_INVALID',
-    (text) => {
-      const error = inputError(() => parseInterval(text));
-      expect(error.code).toBe('INTERVAL_INVALID');
-      expect(error.message).toContain(`--interval "${text}"`);
-      expect(error.hint).toContain('30m, 4h, 1d, 1h30m');
-      expect(error.subject).toBe('--interval');
-    },
-  );
+  it.each([
+    '',
+    '   ',
+    '0m',
+    '0h0m',
+    '-4h',
+    '4',
+    '4x',
+    '1.5h',
+    '30m1h',
+    '1h1h',
+    'abc',
+    '367d',
+    '53w',
+    '1d-2h',
+    'h',
+    '1 d 2',
+    '1ms',
+    '1234567890s',
+  ])('rejects %j with INTERVAL_INVALID', (text) => {
+    const error = inputError(() => parseInterval(text));
+    expect(error.code).toBe('INTERVAL_INVALID');
+    expect(error.message).toContain(`--interval "${text}"`);
+    expect(error.hint).toContain('30m, 4h, 1d, 1h30m');
+    expect(error.subject).toBe('--interval');
+  });
 
   it('says why it rejects', () => {
     expect(inputError(() => parseInterval('0m')).message).toMatch(/is zero/);

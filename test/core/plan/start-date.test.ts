@@ -64,7 +64,9 @@ describe('parseStartDate DST', () => {
   });
 
   it('lets an explicit offset pick the later overlap instant', () => {
-    expect(parseStartDate('2026-11-01T01:30-05:00', 'America/New_York', NOW)).toBe(Date.UTC(2026, 10, 1, 6, 30));
+    expect(parseStartDate('2026-11-01T01:30-05:00', 'America/New_York', NOW)).toBe(
+      Date.UTC(2026, 10, 1, 6, 30),
+    );
   });
 });
 
@@ -118,12 +120,15 @@ describe('parseStartDate errors', () => {
     expect(parseStartDate('2028-02-29 09:00', 'UTC', NOW)).toBe(Date.UTC(2028, 1, 29, 9));
   });
 
-  it.each(['Mars/Base', '', 'Europe/Madird', 'GMT+25'])('rejects the zone %j with TIMEZONE_INVALID, even for now', (zone) => {
-    for (const text of ['2026-12-01 09:00', 'now']) {
-      const error = inputError(() => parseStartDate(text, zone, NOW));
-      expect(error.code).toBe('TIMEZONE_INVALID');
-      expect(error.message).toContain(`--timezone "${zone}"`);
-      expect(error.hint).toContain('Europe/Madrid');
-    }
-  });
+  it.each(['Mars/Base', '', 'Europe/Madird', 'GMT+25'])(
+    'rejects the zone %j with TIMEZONE_INVALID, even for now',
+    (zone) => {
+      for (const text of ['2026-12-01 09:00', 'now']) {
+        const error = inputError(() => parseStartDate(text, zone, NOW));
+        expect(error.code).toBe('TIMEZONE_INVALID');
+        expect(error.message).toContain(`--timezone "${zone}"`);
+        expect(error.hint).toContain('Europe/Madrid');
+      }
+    },
+  );
 });

@@ -16,12 +16,15 @@ const wall = (y: number, mo: number, d: number, h = 0, mi = 0): number => Date.U
 
 describe('validateTimezone', () => {
   it('accepts IANA zones and UTC', () => {
-    for (const zone of ['Europe/Madrid', 'America/New_York', 'UTC', 'Asia/Kolkata']) expect(validateTimezone(zone)).toBe(zone);
+    for (const zone of ['Europe/Madrid', 'America/New_York', 'UTC', 'Asia/Kolkata'])
+      expect(validateTimezone(zone)).toBe(zone);
   });
 
   it('rejects unknown zones naming --timezone', () => {
     expect(() => validateTimezone('Mars/Base')).toThrow(InputError);
-    expect(() => validateTimezone('Mars/Base')).toThrow('--timezone "Mars/Base" is not a known IANA time zone');
+    expect(() => validateTimezone('Mars/Base')).toThrow(
+      '--timezone "Mars/Base" is not a known IANA time zone',
+    );
     expect(() => validateTimezone(' ')).toThrow(InputError);
   });
 });
@@ -68,12 +71,42 @@ describe('resolveWall', () => {
   });
 });
 
+describe('offsetMinutes', () => {
+  it('agrees with luxon every 15 minutes around the 2026 transitions, whole-hour and half-hour ones', () => {
+    const cases: [string, number][] = [
+      ['America/New_York', Date.UTC(2026, 2, 8, 7)],
+      ['America/New_York', Date.UTC(2026, 10, 1, 6)],
+      ['Europe/Madrid', Date.UTC(2026, 2, 29, 1)],
+      ['Europe/Madrid', Date.UTC(2026, 9, 25, 1)],
+      ['America/St_Johns', Date.UTC(2026, 2, 8, 5, 30)], // -03:30 → -02:30 at 02:00 local
+      ['Australia/Lord_Howe', Date.UTC(2026, 9, 3, 15, 30)], // +10:30 → +11:00
+      ['Australia/Lord_Howe', Date.UTC(2026, 3, 4, 15)], // +11:00 → +10:30
+    ];
+    for (const [zone, transition] of cases) {
+      const seen = new Set<number>();
+      for (let t = transition - 86_400_000; t <= transition + 86_400_000; t += 900_000) {
+        for (const at of [t, t + 1, t - 1]) {
+          const expected = DateTime.fromMillis(at, { zone }).offset;
+          expect(offsetMinutes(at, zone), `${zone} at ${new Date(at).toISOString()}`).toBe(expected);
+          seen.add(expected);
+        }
+      }
+      expect(seen.size).toBe(2); // the range really contains the transition
+    }
+  });
+});
+
 describe('wall helpers', () => {
   it('agrees with luxon on local fields', () => {
     const t = Date.UTC(2026, 6, 1, 22, 30);
     const dt = DateTime.fromMillis(t, { zone: 'Europe/Madrid' });
     const f = wallFields(wallOf(t, 'Europe/Madrid'));
-    expect([f.year, f.month, f.day, f.timeOfDay]).toEqual([dt.year, dt.month, dt.day, (dt.hour * 60 + dt.minute) * 60_000]);
+    expect([f.year, f.month, f.day, f.timeOfDay]).toEqual([
+      dt.year,
+      dt.month,
+      dt.day,
+      (dt.hour * 60 + dt.minute) * 60_000,
+    ]);
     expect(offsetMinutes(t, 'Europe/Madrid')).toBe(120);
   });
 
