@@ -8,3 +8,6 @@ export * from './ports/store.js';
 export type * from './ports/secrets.js';
 export type * from './ports/notifier.js';
 export { silentLogger } from './ports/notifier.js';
+export * from './clips/index.js';
+export * from './rules/index.js';
+export * from './plan/index.js';
