@@ -4,7 +4,7 @@ import { registerAccounts } from './commands/accounts.js';
 import { registerCampaigns } from './commands/campaigns.js';
 import { registerPosts } from './commands/posts.js';
 import { registerPublish } from './commands/publish.js';
-import { registerRuntime } from './commands/runtime.js';
+import { registerProviders } from './commands/providers.js';
 
 /** I/O of one CLI run (tests pass their own streams). */
 export interface CliIo {
@@ -55,7 +55,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   registerAccounts(program, run);
   registerCampaigns(program, run);
   registerPosts(program, run);
-  registerRuntime(program, run);
+  registerProviders(program, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
