@@ -193,6 +193,7 @@ async function init(state: TikTokState, req: EmulatorRequest, hooks: PublishHook
     hash: createHash('sha256'),
     ranges: [],
     wireBytes: 0,
+    drainedBytes: 0,
     puts: 0,
     done: false,
   });

@@ -93,7 +93,9 @@ export interface UploadTask {
   ranges: { first: number; last: number }[];
   /** Bytes read off the wire for this task, accepted or not. */
   wireBytes: number;
-  /** PUTs that started for this task. */
+  /** Bytes of refused PUTs (drained unread), e.g. a chunk resent after a lost answer. */
+  drainedBytes: number;
+  /** PUTs that reached the route for this task (faults answered before it are not counted). */
   puts: number;
   done: boolean;
 }

@@ -35,6 +35,7 @@ function plain(status: number, message: string, headers: Record<string, string> 
 async function put(state: TikTokState, req: EmulatorRequest): Promise<EmulatorResponse | void> {
   const task = state.uploads.get(req.url.searchParams.get('upload_id') ?? '');
   const reject = (answer: EmulatorResponse) => {
+    if (task) req.raw.on('data', (chunk: Buffer) => (task.drainedBytes += chunk.length));
     req.raw.resume();
     return answer;
   };

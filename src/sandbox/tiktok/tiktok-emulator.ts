@@ -164,6 +164,11 @@ export class TikTokEmulator {
     return [...this.state.uploads.values()].find((u) => u.publishId === publishId);
   }
 
+  /** How many requests reached `path` (optionally with `method`), faults included. */
+  requestCount(path: string, method?: string): number {
+    return this.server.requests.filter((r) => r.path === path && (!method || r.method === method)).length;
+  }
+
   /** Moves every publish along for the current clock time (fires due webhooks). */
   tick(): void {
     for (const r of this.state.publishes.values()) this.#advance(r);
