@@ -48,7 +48,8 @@ describe('TikTok emulator strictness (raw HTTP)', () => {
     const binary = { maxChunkBytes: 67_108_864, maxFinalChunkBytes: 128_000_000 };
     expect(checkChunkPlan(67_108_864 + 67_000_000, 67_108_864, 1, binary)).toBe('The chunk size is invalid'); // one chunk over the max
     expect(checkChunkPlan(2 * 67_108_864 + 67_000_000, 67_108_864, 2, binary)).toBe('The chunk size is invalid'); // final > 128 MB
-    expect(checkChunkPlan(1001 * MIB5, MIB5, 1001, o)).toBe('The total chunk count is invalid');
+    expect(checkChunkPlan(4_100_000_000, 4_000_000, 1025, o)).toBe('The total chunk count is invalid'); // over 1000
+    expect(checkChunkPlan(4_294_967_297, MIB5, 819, o)).toBe('The video size is invalid'); // over 4 GB
   });
 
   it('init validation: chunk plan, title length, privacy, and the envelope with log_id + x-tt-logid', async () => {
