@@ -259,7 +259,7 @@ export class UploadSessions {
     };
     this.world.videos.set(video.id, video);
     this.onVideo(video);
-    session.completed = { status: knobs.completionStatus, body: renderVideo(this.world, video, session.parts, true) };
+    session.completed = { status: knobs.completionStatus, body: renderVideo(this.world, video, session.parts, true, true) };
     return session.completed;
   }
 }

@@ -14,16 +14,18 @@ export function processingState(video: Video, now: number): 'processing' | Video
 }
 
 /**
- * The `youtube#video` resource with the requested parts, as the owner sees it, at the world's clock.
+ * The `youtube#video` resource with the requested parts, as the owner sees it, at the world's clock
+ * (`atUpload`: as the completing PUT answers it, `uploadStatus: uploaded`).
  *
  * @example
  * ```ts
  * renderVideo(world, video, ['snippet', 'status', 'processingDetails'], true);
  * ```
  */
-export function renderVideo(world: YouTubeWorld, video: Video, parts: string[], owner: boolean): Record<string, unknown> {
+export function renderVideo(world: YouTubeWorld, video: Video, parts: string[], owner: boolean, atUpload = false): Record<string, unknown> {
   const now = world.clock.now();
-  const state = processingState(video, now);
+  // The completing PUT's answer always shows the video as just uploaded, whatever the processing time.
+  const state = atUpload ? 'processing' : processingState(video, now);
   const out: Record<string, unknown> = { kind: 'youtube#video', etag: etag(video, now), id: video.id };
   const thumbs = {
     default: { url: `${world.baseUrl()}/vi/${video.id}/default.jpg`, width: 120, height: 90 },
