@@ -182,8 +182,20 @@ export class UploadSessions {
   async #receive(req: EmulatorRequest, session: UploadSession, first: number, limit: number): Promise<boolean> {
     let pos = first;
     let work = session.hash.copy();
+    const knobs = this.world.knobs;
+    let stallAt = Infinity;
+    if (knobs.stallChunkAt === first) {
+      knobs.stallChunkAt = undefined;
+      stallAt = first + Math.floor((limit - first) / 2);
+    }
     try {
       for await (const data of req.raw as AsyncIterable<Buffer>) {
+        if (pos >= stallAt) {
+          knobs.onStall?.();
+          // Stop reading (backpressure) until the client is gone.
+          await new Promise<void>((resolve) => (req.raw.socket.destroyed ? resolve() : req.raw.socket.once('close', () => resolve())));
+          return false;
+        }
         session.received += data.length;
         this.world.received.set(session.id, session.received);
         let offset = 0;

@@ -57,6 +57,12 @@ export interface YouTubeKnobs {
   thumbnailMaxBytes?: number;
   /** Persist at most this many bytes of the next chunk PUT (consumed): partial persistence. 0 = nothing. */
   nextChunkPersistBytes?: number;
+  /**
+   * Stall the chunk PUT that starts at this offset (consumed): read half its body, then stop reading and
+   * never answer, until the client goes away (a client killed mid-chunk). `onStall` fires at that point.
+   */
+  stallChunkAt?: number;
+  onStall?: () => void;
 }
 
 /** Shared state of the emulator's route groups. */
