@@ -57,6 +57,8 @@ export interface PostizEmulator {
   /** Maps a public https URL to a local file for `upload-from-url`. */
   addUrlFixture(url: string, filePath: string): void;
   setDocsMode(on: boolean): void;
+  /** Makes `POST /posts` answer `ms` (real time) late, after storing the rows: a client timeout then leaves posts behind. */
+  setPostsResponseDelay(ms: number): void;
   /** Every publication that happened (a post re-armed after PUBLISHED appears twice). */
   published(): PostizPublication[];
   /** Runs due publish jobs now (requests do it too). */
@@ -86,6 +88,7 @@ export async function createPostizEmulator(options: PostizEmulatorOptions = {}):
   const orgId = 'org_default';
   const keys = new Map<string, string>([[apiKey, orgId]]);
   let docsMode = options.docsMode ?? false;
+  let postsResponseDelayMs = 0;
   let url = '';
   const store = new PostizStore(clock, () => url);
   store.workerRunning = options.workerRunning ?? true;
@@ -95,6 +98,7 @@ export async function createPostizEmulator(options: PostizEmulatorOptions = {}):
     store, limiter, clock, tempDir, keys, urlFixtures,
     acceptBearer: () => docsMode || (options.acceptBearer ?? false),
     docsMode: () => docsMode,
+    postsResponseDelayMs: () => postsResponseDelayMs,
     mediaBase: () => options.mediaBaseUrl ?? url,
     maxImageBytes: options.maxImageBytes ?? 10_485_760,
     maxVideoBytes: options.maxVideoBytes ?? 1_073_741_824,
@@ -153,6 +157,9 @@ export async function createPostizEmulator(options: PostizEmulatorOptions = {}):
     },
     setDocsMode(on) {
       docsMode = on;
+    },
+    setPostsResponseDelay(ms) {
+      postsResponseDelayMs = ms;
     },
     published() {
       store.tick();

@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../core/clock.js';
 import { BodyTooLargeError, type EmulatorRequest, type EmulatorResponse, type EmulatorServer } from '../emulator-server.js';
 import type { PostizLimiter } from './postiz-limiter.js';
@@ -27,6 +28,8 @@ export interface PostizRouteContext {
   maxVideoBytes: number;
   /** `upload-from-url` fixtures: public URL → local file. */
   urlFixtures: Map<string, string>;
+  /** Real delay before `POST /posts` answers, after the rows are stored (0 = none). */
+  postsResponseDelayMs: () => number;
   /** Body limit of JSON routes (framework default ~100 KB). */
   jsonLimitBytes: number;
 }
@@ -142,6 +145,8 @@ export function registerPostizRoutes(server: EmulatorServer, base: string, ctx: 
       ? { 'x-ratelimit-limit': decision.limit, 'x-ratelimit-remaining': decision.remaining, 'x-ratelimit-reset': decision.resetSec }
       : {};
     const answer = await createPosts(await json(req), orgId);
+    const slow = ctx.postsResponseDelayMs();
+    if (slow > 0) await sleep(slow); // rows are stored; the answer is late (a client timeout leaves them behind)
     return { ...answer, headers: { ...rl, ...(answer.headers ?? {}) } };
   }));
 
