@@ -249,3 +249,35 @@ describe('Postiz emulator: rate limit', () => {
     expect(emu.store.posts.size).toBe(21);
   });
 });
+
+describe('Postiz emulator: docs mode and knobs', () => {
+  it('the client works unchanged against the documented behaviour (200 on POST, settings object, {id} from DELETE)', async () => {
+    emu.setDocsMode(true);
+    const tt = emu.addChannel({ identifier: 'tiktok' });
+    const account = emu.createSandboxAccount('me');
+    expect(account).toEqual({ handle: 'me', externalId: emu.orgId, credentials: { apiKey: emu.apiKey } });
+    const client = new PostizClient({ config: sandboxPostizConfig(emu.url, account.credentials.apiKey) });
+    const res = await raw(api('/posts'), { method: 'POST', headers: auth(), body: postBody(tt.id) });
+    expect(res.status).toBe(200);
+    const { items } = await client.createPosts(JSON.parse(postBody(tt.id)));
+    expect(items).toHaveLength(1);
+    const posts = await client.listPosts(Date.UTC(2025, 11, 1), Date.UTC(2025, 11, 2));
+    expect(posts.map((p) => p.settings?.__type)).toEqual(['tiktok', 'tiktok']);
+    const del = await raw(api(`/posts/${items[0]!.postId}`), { method: 'DELETE', headers: auth() });
+    expect(del.json).toEqual({ id: items[0]!.postId });
+  });
+
+  it('publishes processingMs after the planned time, on the injected clock', async () => {
+    const slow = await createPostizEmulator({ clock, processingMs: 10 * 60_000 });
+    try {
+      const tt = slow.addChannel({ identifier: 'tiktok' });
+      await raw(`${slow.url}/public/v1/posts`, { method: 'POST', headers: { authorization: slow.apiKey, 'content-type': 'application/json' }, body: postBody(tt.id) });
+      clock.set(Date.UTC(2025, 11, 1, 9, 9, 0));
+      expect(slow.published()).toHaveLength(0);
+      clock.set(Date.UTC(2025, 11, 1, 9, 10, 0));
+      expect(slow.published()).toHaveLength(1);
+    } finally {
+      await slow.close();
+    }
+  });
+});

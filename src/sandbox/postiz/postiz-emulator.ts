@@ -30,6 +30,8 @@ export interface PostizEmulatorOptions {
   mediaBaseUrl?: string;
   /** False = the worker is not running: posts stay `QUEUE` (default true). */
   workerRunning?: boolean;
+  /** Time from a post's date to its outcome (default 0: at the planned instant), on the injected clock. */
+  processingMs?: number;
 }
 
 /** A running Postiz emulator (see {@link createPostizEmulator}). */
@@ -48,6 +50,11 @@ export interface PostizEmulator {
     identifier: string; name?: string; profile?: string; disabled?: boolean; outcome?: ChannelOutcome;
     customer?: { id: string; name: string };
   }): EmulatedChannel;
+  /**
+   * Credentials valid on this emulator, in the shape every emulator offers: `credentials.apiKey` is
+   * the organization key; `externalId` the organization id.
+   */
+  createSandboxAccount(handle?: string): { handle: string; externalId: string; credentials: { apiKey: string } };
   /** Scripts what a channel's due posts do from now on. */
   setChannelOutcome(channelId: string, outcome: ChannelOutcome): void;
   /** Starts/stops the publish worker (stopped: posts stay `QUEUE`). */
@@ -92,6 +99,7 @@ export async function createPostizEmulator(options: PostizEmulatorOptions = {}):
   let url = '';
   const store = new PostizStore(clock, () => url);
   store.workerRunning = options.workerRunning ?? true;
+  store.processingMs = options.processingMs ?? 0;
   const limiter = new PostizLimiter(options.postsPerHour ?? 30);
   const urlFixtures = new Map<string, string>();
   const ctx = {
@@ -139,6 +147,9 @@ export async function createPostizEmulator(options: PostizEmulatorOptions = {}):
       };
       store.channels.set(channel.id, channel);
       return channel;
+    },
+    createSandboxAccount(handle = 'postiz') {
+      return { handle, externalId: orgId, credentials: { apiKey } };
     },
     setChannelOutcome(channelId, outcome) {
       const ch = store.channels.get(channelId);

@@ -100,6 +100,8 @@ export class PostizStore {
   publications: PostizPublication[] = [];
   /** False = the Postiz workers/Temporal are down: posts stay `QUEUE`. */
   workerRunning = true;
+  /** Time from a post's date to its outcome (ms). */
+  processingMs = 0;
 
   constructor(
     private clock: Clock,
@@ -121,7 +123,7 @@ export class PostizStore {
       const channel = this.channels.get(post.integrationId);
       if (!channel || channel.deleted) continue;
       const delay = channel.outcome.startsWith('delay:') ? Number(channel.outcome.slice(6)) : 0;
-      if (now < post.publishDate + delay) continue;
+      if (now < post.publishDate + this.processingMs + delay) continue;
       this.#publish(post, channel);
     }
   }
