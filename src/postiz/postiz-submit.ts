@@ -53,6 +53,10 @@ export function contentKey(text: string): string {
  * An intent without an outcome (timeout, dropped answer, crash) is reconciled with `GET /posts`
  * (channel + planned date + content) before anything is sent again.
  *
+ * @remarks
+ * Run one submitter per Postiz organization at a time (the engine's lease): the pacer reads the
+ * durable send history, and two concurrent submitters could both see a free slot.
+ *
  * @example
  * ```ts
  * const submitter = new PostizSubmitter({ client, store, clock });

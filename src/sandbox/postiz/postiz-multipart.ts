@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -49,7 +50,8 @@ export async function receiveMultipart(
   options: ReceiveMultipartOptions,
 ): Promise<{ file?: ReceivedFile; fields: Record<string, string> }> {
   const m = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType ?? '');
-  if (!contentType?.toLowerCase().startsWith('multipart/form-data') || !m) throw new MultipartError('not multipart/form-data');
+  if (!contentType?.toLowerCase().startsWith('multipart/form-data') || !m)
+    throw new MultipartError('not multipart/form-data');
   const boundary = m[1] ?? m[2] ?? '';
   const dash = Buffer.from(`--${boundary}`);
   const delim = Buffer.from(`\r\n--${boundary}`);
@@ -59,64 +61,77 @@ export async function receiveMultipart(
   let state: 'preamble' | 'after' | 'headers' | 'body' | 'done' = 'preamble';
   let buf: Buffer = Buffer.alloc(0);
 
-  for await (const chunk of body) {
-    buf = buf.length ? Buffer.concat([buf, chunk as Buffer]) : (chunk as Buffer);
-    for (;;) {
-      if (state === 'preamble') {
-        const i = buf.indexOf(dash);
-        if (i < 0) {
-          buf = Buffer.from(buf.subarray(Math.max(0, buf.length - dash.length)));
-          break;
-        }
-        buf = buf.subarray(i + dash.length);
-        state = 'after';
-      } else if (state === 'after') {
-        if (buf.length < 2) break;
-        if (buf[0] === 0x2d && buf[1] === 0x2d) {
-          state = 'done';
-          break;
-        }
-        buf = buf.subarray(2);
-        state = 'headers';
-      } else if (state === 'headers') {
-        const i = buf.indexOf('\r\n\r\n');
-        if (i < 0) {
-          if (buf.length > 16_384) throw new MultipartError('part headers too long');
-          break;
-        }
-        const head = parseHeaders(buf.subarray(0, i).toString('latin1'));
-        buf = buf.subarray(i + 4);
-        if (head.name === options.fileField && head.filename && !file) {
-          file = { field: head.name, filename: head.filename, size: 0, sha256: '', head: Buffer.alloc(0), oversize: false };
-          sink = new FileSink(file, options);
-        } else {
-          sink = new FieldSink(head.name, fields);
-        }
-        state = 'body';
-      } else if (state === 'body') {
-        const i = buf.indexOf(delim);
-        if (i >= 0) {
-          await sink!.write(buf.subarray(0, i));
-          await sink!.end();
-          buf = buf.subarray(i + delim.length);
+  const fail = async (error: unknown): Promise<never> => {
+    await sink?.end().catch(() => undefined);
+    if (file?.tempPath) await rm(file.tempPath, { force: true });
+    throw error;
+  };
+  try {
+    for await (const chunk of body) {
+      buf = buf.length ? Buffer.concat([buf, chunk as Buffer]) : (chunk as Buffer);
+      for (;;) {
+        if (state === 'preamble') {
+          const i = buf.indexOf(dash);
+          if (i < 0) {
+            buf = Buffer.from(buf.subarray(Math.max(0, buf.length - dash.length)));
+            break;
+          }
+          buf = buf.subarray(i + dash.length);
           state = 'after';
-          continue;
+        } else if (state === 'after') {
+          if (buf.length < 2) break;
+          if (buf[0] === 0x2d && buf[1] === 0x2d) {
+            state = 'done';
+            break;
+          }
+          buf = buf.subarray(2);
+          state = 'headers';
+        } else if (state === 'headers') {
+          const i = buf.indexOf('\r\n\r\n');
+          if (i < 0) {
+            if (buf.length > 16_384) throw new MultipartError('part headers too long');
+            break;
+          }
+          const head = parseHeaders(buf.subarray(0, i).toString('latin1'));
+          buf = buf.subarray(i + 4);
+          if (head.name === options.fileField && head.filename && !file) {
+            file = {
+              field: head.name,
+              filename: head.filename,
+              size: 0,
+              sha256: '',
+              head: Buffer.alloc(0),
+              oversize: false,
+            };
+            sink = new FileSink(file, options);
+          } else {
+            sink = new FieldSink(head.name, fields);
+          }
+          state = 'body';
+        } else if (state === 'body') {
+          const i = buf.indexOf(delim);
+          if (i >= 0) {
+            await sink!.write(buf.subarray(0, i));
+            await sink!.end();
+            buf = buf.subarray(i + delim.length);
+            state = 'after';
+            continue;
+          }
+          const keep = delim.length - 1;
+          if (buf.length > keep) {
+            await sink!.write(buf.subarray(0, buf.length - keep));
+            buf = Buffer.from(buf.subarray(buf.length - keep));
+          }
+          break;
+        } else {
+          break;
         }
-        const keep = delim.length - 1;
-        if (buf.length > keep) {
-          await sink!.write(buf.subarray(0, buf.length - keep));
-          buf = Buffer.from(buf.subarray(buf.length - keep));
-        }
-        break;
-      } else {
-        break;
       }
     }
+  } catch (error) {
+    return fail(error);
   }
-  if (state !== 'done') {
-    await sink?.end();
-    throw new MultipartError('multipart body ended early');
-  }
+  if (state !== 'done') return fail(new MultipartError('multipart body ended early'));
   return { file, fields };
 }
 
@@ -171,12 +186,16 @@ class FileSink implements PartSink {
     this.#ended = true;
     this.file.sha256 = this.#hash.digest('hex');
     const out = this.#out;
-    if (out) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    if (out)
+      await new Promise<void>((resolve, reject) =>
+        out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+      );
   }
 }
 
 function parseHeaders(text: string): { name: string; filename: string } {
-  const disposition = text.split('\r\n').find((l) => l.toLowerCase().startsWith('content-disposition:')) ?? '';
+  const disposition =
+    text.split('\r\n').find((l) => l.toLowerCase().startsWith('content-disposition:')) ?? '';
   const name = /\bname="([^"]*)"/i.exec(disposition)?.[1] ?? '';
   const filename = /\bfilename="([^"]*)"/i.exec(disposition)?.[1] ?? '';
   return { name, filename };
@@ -202,11 +221,14 @@ export function sniffMedia(head: Buffer): SniffedType | undefined {
     if (brand.startsWith('qt')) return undefined; // QuickTime .mov is refused
     return { mime: 'video/mp4', ext: 'mp4', video: true };
   }
-  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { mime: 'image/jpeg', ext: 'jpg', video: false };
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff)
+    return { mime: 'image/jpeg', ext: 'jpg', video: false };
   if (head[0] === 0x89 && ascii(1, 4) === 'PNG') return { mime: 'image/png', ext: 'png', video: false };
   if (ascii(0, 4) === 'GIF8') return { mime: 'image/gif', ext: 'gif', video: false };
-  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return { mime: 'image/webp', ext: 'webp', video: false };
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP')
+    return { mime: 'image/webp', ext: 'webp', video: false };
   if (ascii(0, 2) === 'BM') return { mime: 'image/bmp', ext: 'bmp', video: false };
-  if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') return { mime: 'image/tiff', ext: 'tif', video: false };
+  if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*')
+    return { mime: 'image/tiff', ext: 'tif', video: false };
   return undefined;
 }
