@@ -65,7 +65,7 @@ export class PostizClient {
     for (const candidate of ['/public/v1', '/api/public/v1'] as const) {
       const res = await this.#raw({ method: 'GET', path: `${candidate}/is-connected`, safe: true });
       if (res.status === 404) continue;
-      if (res.status === 401 && !res.text.includes('"msg"')) continue; // not the Public API's 401
+      if (res.status === 401 && res.text && !res.text.includes('"msg"')) continue; // not the Public API's 401
       if (res.status >= 300) throw this.#error(res, { method: 'GET', path: '/is-connected', safe: true });
       if (!/"connected"\s*:\s*true/.test(res.text)) continue; // e.g. the UI answering an unknown path
       this.#base = candidate;

@@ -55,6 +55,8 @@ describe('Postiz emulator: transport and auth', () => {
     expect(error).toMatchObject({ code: 'POSTIZ_UNAUTHORIZED', kind: 'needs_reauth', status: 401 });
     expect(String((error as Error).message)).not.toContain('ptz_secret_wrong_key');
     expect(JSON.stringify(error)).not.toContain('ptz_secret_wrong_key');
+    const detecting = new PostizClient({ config: postizConfig({ serverUrl: emu.url, apiKey: 'ptz_secret_wrong_key' }) });
+    await expect(detecting.isConnected()).rejects.toMatchObject({ code: 'POSTIZ_UNAUTHORIZED' });
   });
 
   it('accepts Bearer in docs mode and answers 404 in the framework shape for GET /posts/:id', async () => {
@@ -240,9 +242,14 @@ describe('Postiz emulator: rate limit', () => {
     expect(refused.json).toEqual({ statusCode: 429, message: 'ThrottlerException: Too Many Requests' });
     expect(refused.headers['retry-after']).toBe('3600');
     expect(refused.headers['x-ratelimit-limit']).toBeUndefined();
+    const client = new PostizClient({ config: sandboxPostizConfig(emu.url, emu.apiKey), clock });
+    await expect(client.createPosts(JSON.parse(postBody(tt.id)))).rejects.toMatchObject({
+      kind: 'rate_limited', code: 'POSTIZ_RATE_LIMITED', status: 429, retryAfterMs: 3_600_000,
+    });
     clock.advance(55 * 60_000); // the window (from the first hit) is over, the block is not
     const still = await post();
     expect([still.status, still.headers['retry-after']]).toEqual([429, '300']);
+    expect(emu.state.posts.size).toBe(20);
     expect((await raw(api('/integrations'), { headers: auth() })).status).toBe(200); // other routes are unlimited
     clock.advance(5 * 60_000);
     expect((await post()).status).toBe(201);

@@ -40,6 +40,8 @@ export interface PostizEmulator {
   url: string;
   server: EmulatorServer;
   store: PostizStore;
+  /** The inspectable state (same object as `store`): channels, media, posts, notifications, publications. */
+  state: PostizStore;
   limiter: PostizLimiter;
   apiKey: string;
   /** The organization id of {@link PostizEmulator.apiKey}. */
@@ -134,7 +136,7 @@ export async function createPostizEmulator(options: PostizEmulatorOptions = {}):
   url = await server.listen();
 
   return {
-    name: 'postiz', url, server, store, limiter, apiKey, orgId,
+    name: 'postiz', url, server, store, state: store, limiter, apiKey, orgId,
     async close() {
       await server.close();
       await rm(tempDir, { recursive: true, force: true });
