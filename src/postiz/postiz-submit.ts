@@ -167,7 +167,7 @@ export class PostizSubmitter {
     for (const t of targets) {
       const matches = posts.filter((p: PostizPost) =>
         p.integration.id === t.channelId &&
-        Date.parse(p.publishDate) === clip.plannedAt &&
+        Math.abs(Date.parse(p.publishDate) - clip.plannedAt) < 1000 && // tolerate a server storing whole seconds
         contentKey(p.content) === contentKey(t.content.caption));
       if (matches[0]) postIds[t.channelId] = matches[0].id;
       duplicates.push(...matches.slice(1).map((p) => p.id));

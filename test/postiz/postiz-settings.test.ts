@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { postizConfig } from '../../src/postiz/postiz-config.js';
 import { classifyPostizResponse, postizErrorMessage } from '../../src/postiz/postiz-errors.js';
 import { postizTextLength, toPostizSettings } from '../../src/postiz/postiz-settings.js';
+import { contentKey } from '../../src/postiz/postiz-submit.js';
 
 const now = Date.UTC(2025, 11, 1);
 
@@ -38,6 +39,7 @@ describe('toPostizSettings', () => {
     });
     expect(() => toPostizSettings('youtube', { caption: 'd', title: 'My clip', tags: Array.from({ length: 50 }, () => 'ten chars!'), options: {} })).toThrow('"tags"');
     expect(postizTextLength('a & b <c>')).toBe(19);
+    expect(contentKey('<p>a &amp; b</p><p>c &lt;3</p>')).toBe(contentKey('a & b\nc <3'));
   });
 });
 

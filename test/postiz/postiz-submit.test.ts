@@ -151,6 +151,22 @@ describe('PostizSubmitter', () => {
     expect(store.records.get('camp1:clip_0')!.intent).toBeUndefined();
   });
 
+  it('reconciliation matches channel, date and content only: a neighbour post at the same time is not taken', async () => {
+    const store = new MemorySubmissionStore();
+    const submitter = new PostizSubmitter({ client: client(), store, clock });
+    const neighbour = clip(0);
+    neighbour.clipKey = 'other';
+    neighbour.targets = neighbour.targets.map((t) => ({ ...t, content: { ...t.content, caption: `${t.content.caption} (other clip)` } }));
+    const other = await submitter.submit(neighbour);
+    emu.server.faults.add({ method: 'POST', path: '/public/v1/posts', fault: { kind: 'drop-response' } });
+    const out = await submitter.submit(clip(0));
+    expect(out).toMatchObject({ status: 'submitted', reconciled: true });
+    if (out.status !== 'submitted' || other.status !== 'submitted') return;
+    const mine = Object.values(out.postIds);
+    expect(mine.some((id) => Object.values(other.postIds).includes(id))).toBe(false);
+    expect(mine.map((id) => emu.store.posts.get(id)!.content)).toEqual(['Clip 0 #fyp', 'Clip 0 on IG', 'Clip 0 description']);
+  });
+
   it('after a timeout whose effect lands later, the next run finds the posts instead of posting again', async () => {
     const store = new MemorySubmissionStore();
     // A real short delay, only to make the client time out after the server stored the posts.
