@@ -1,8 +1,9 @@
-import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { request } from 'undici';
 import type { Clock } from '../../core/clock.js';
 import { PublishError } from '../../core/publish-error.js';
 import { describeNetworkError, httpRequest, parseJsonLossless, type HttpOptions } from '../shared/http.js';
+import type { ChunkReader } from './tiktok-chunk-reader.js';
 import type { TikTokConfig } from './tiktok-config.js';
 import { classifyTikTokError, type ClassifyContext } from './tiktok-errors.js';
 
@@ -116,10 +117,10 @@ export class TikTokClient {
   }
 
   /**
-   * PUTs bytes `first..last` of `path` to the upload URL, streamed from disk with `undici.request`.
-   * Network errors are `retryable` (the progress header tells what landed).
+   * PUTs bytes `first..last` of the file to the upload URL, streamed from disk with `undici.request`
+   * (never the whole chunk in memory). Network errors are `retryable` (the progress header tells what landed).
    */
-  async putChunk(uploadUrl: string, path: string, first: number, last: number, total: number, contentType: string, signal?: AbortSignal): Promise<ChunkAnswer> {
+  async putChunk(uploadUrl: string, file: ChunkReader, first: number, last: number, total: number, contentType: string, signal?: AbortSignal): Promise<ChunkAnswer> {
     try {
       const res = await request(uploadUrl, {
         method: 'PUT',
@@ -129,7 +130,9 @@ export class TikTokClient {
           'content-length': String(last - first + 1),
           'content-range': `bytes ${first}-${last}/${total}`,
         },
-        body: createReadStream(path, { start: first, end: last, highWaterMark: 1024 * 1024 }),
+        // undici accepts async iterables as request bodies (documented; its typings list only Readable):
+        // a generator keeps undici pulling one piece at a time, which ChunkReader's buffer reuse relies on.
+        body: file.range(first, last) as unknown as Readable,
         signal,
         dispatcher: this.http.dispatcher,
         headersTimeout: this.http.timeoutMs ?? 120_000,

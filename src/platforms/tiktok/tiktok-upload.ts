@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import type { PublishContext, StepResult, UploadCheckpoint } from '../../core/ports/platform-adapter.js';
 import { PublishError } from '../../core/publish-error.js';
+import { ChunkReader } from './tiktok-chunk-reader.js';
 import type { TikTokClient, TikTokPostInfo, TikTokSourceInfo } from './tiktok-client.js';
 import { classifyTikTokError } from './tiktok-errors.js';
 
@@ -173,11 +174,21 @@ async function sendChunks(ctx: PublishContext, client: TikTokClient, upload: Upl
   const { totalBytes: total, chunkSize } = upload;
   const count = Math.floor(total / chunkSize);
   const type = contentTypeOf(ctx.media.path);
+  const file = await ChunkReader.open(ctx.media.path);
+  try {
+    return await sendRemaining(ctx, client, upload, file, type, count);
+  } finally {
+    await file.close();
+  }
+}
+
+async function sendRemaining(ctx: PublishContext, client: TikTokClient, upload: UploadCheckpoint, file: ChunkReader, type: string, count: number): Promise<'done' | string> {
+  const { totalBytes: total, chunkSize } = upload;
   while (upload.bytesAcked < total) {
     const first = upload.bytesAcked;
     const index = first / chunkSize;
     const last = index >= count - 1 ? total - 1 : first + chunkSize - 1;
-    const answer = await client.putChunk(upload.url, ctx.media.path, first, last, total, type, ctx.signal);
+    const answer = await client.putChunk(upload.url, file, first, last, total, type, ctx.signal);
     if (answer.status === 206 || answer.status === 201) {
       const acked = answer.status === 201 ? total : (parseProgress(answer.progress, chunkSize, total) ?? last + 1);
       upload.bytesAcked = acked;

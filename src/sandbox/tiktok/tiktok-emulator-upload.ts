@@ -12,7 +12,7 @@ export const UPLOAD_PATH = '/upload/video/';
  * A route that drains and hashes a PUT body like the upload route does, with no protocol: the bench's
  * curl baseline. (Not under `/__sandbox/`, which the base server reserves for its control API.)
  */
-export const SINK_PATH = '/sandbox/sink/';
+export const SINK_PATH = '/sandbox/sink'; // no trailing slash: `curl -T file url/` would append the file name
 
 /** Registers the upload PUT and the sink. */
 export function registerUploadRoutes(server: EmulatorServer, state: TikTokState): void {
