@@ -124,6 +124,8 @@ export class TikTokState {
     deny: false,
     grantScopes: undefined,
   };
+  /** Called when a publish has all its bytes (upload 201 or download done) or its download failed. */
+  onBytesComplete: (record: PublishRecord) => void = () => undefined;
   #seq = 0n;
 
   constructor(

@@ -80,6 +80,7 @@ async function put(state: TikTokState, req: EmulatorRequest): Promise<EmulatorRe
   task.done = true;
   record.sha256 = hash.digest('hex');
   record.bytesCompleteAt = state.clock.now();
+  state.onBytesComplete(record);
   return { status: 201, headers };
 }
 
@@ -96,6 +97,7 @@ export async function pullVideo(state: TikTokState, record: PublishRecord, url: 
   const hash = createHash('sha256');
   try {
     const res = await request(url, { method: 'GET', signal, headersTimeout: 60_000, bodyTimeout: 60_000 });
+    // TikTok does not follow redirects (a 3xx is a failed pull), nor does undici.request.
     if (res.statusCode !== 200) {
       await res.body.dump();
       throw new Error(`status ${res.statusCode}`);
@@ -115,4 +117,5 @@ export async function pullVideo(state: TikTokState, record: PublishRecord, url: 
       record.failReason = 'video_pull_failed';
     }
   }
+  state.onBytesComplete(record);
 }
