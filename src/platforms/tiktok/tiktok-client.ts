@@ -85,6 +85,16 @@ export class TikTokClient {
     return this.#call<TikTokCreatorInfo>('/v2/post/publish/creator_info/query/', accessToken, {}, 'TikTok creator_info', true, signal);
   }
 
+  /** GET /v2/user/info/ with the basic fields (to show and check a connected account). */
+  async userInfo(accessToken: string, signal?: AbortSignal): Promise<{ open_id: string; display_name: string; avatar_url?: string }> {
+    const res = await httpRequest(
+      { method: 'GET', url: `${this.config.apiBaseUrl}/v2/user/info/?fields=open_id,display_name,avatar_url`, headers: { authorization: `Bearer ${accessToken}` }, signal },
+      { platform: 'tiktok', safe: true, what: 'TikTok user/info' },
+      this.http,
+    );
+    return this.#read<{ user: { open_id: string; display_name: string; avatar_url?: string } }>(res, 'TikTok user/info').user;
+  }
+
   /** POST /v2/post/publish/video/init/: the irreversible call of Direct Post. */
   async initDirect(accessToken: string, postInfo: TikTokPostInfo, sourceInfo: TikTokSourceInfo, signal?: AbortSignal): Promise<{ publishId: string; uploadUrl?: string }> {
     const data = await this.#call<{ publish_id: string; upload_url?: string }>('/v2/post/publish/video/init/', accessToken, { post_info: postInfo, source_info: sourceInfo }, 'TikTok video/init', false, signal);
@@ -165,6 +175,10 @@ export class TikTokClient {
       { platform: 'tiktok', safe, what },
       this.http,
     );
+    return this.#read<T>(res, what);
+  }
+
+  #read<T>(res: { status: number; headers: Record<string, string>; text: string }, what: string): T {
     let parsed: Envelope<T> | undefined;
     try {
       parsed = parseJsonLossless<Envelope<T>>(res.text);

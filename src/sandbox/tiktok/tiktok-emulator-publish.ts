@@ -31,6 +31,35 @@ export function registerPublishRoutes(server: EmulatorServer, state: TikTokState
   server.route('POST', `${base}/inbox/video/init/`, (req) => init(state, req, hooks, 'inbox', () => server.url));
   server.route('POST', `${base}/status/fetch/`, (req) => statusFetch(state, req, hooks));
   server.route('POST', `${base}/cancel/`, (req) => cancel(state, req, hooks));
+  server.route('GET', '/v2/user/info/', (req) => userInfo(state, req));
+}
+
+const BASIC_FIELDS = ['open_id', 'union_id', 'avatar_url', 'avatar_url_100', 'avatar_large_url', 'display_name'];
+const PROFILE_FIELDS = ['bio_description', 'profile_deep_link', 'is_verified', 'username'];
+
+/** GET /v2/user/info/?fields=… (§2.9): basic fields with user.info.basic, profile ones need user.info.profile. */
+function userInfo(state: TikTokState, req: EmulatorRequest): EmulatorResponse {
+  const token = state.bearer(req, ['user.info.basic']);
+  if (isAnswer(token)) return token;
+  const fields = (req.url.searchParams.get('fields') ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+  if (!fields.length || fields.some((f) => !BASIC_FIELDS.includes(f) && !PROFILE_FIELDS.includes(f))) return state.envelope(400, 'invalid_params', 'fields is missing or has an unknown field.');
+  if (fields.some((f) => PROFILE_FIELDS.includes(f)) && !token.scopes.has('user.info.profile')) {
+    return state.envelope(401, 'scope_not_authorized', 'The user did not authorize the scope required: user.info.profile.');
+  }
+  const user = state.users.get(token.openId)!;
+  const all: Record<string, unknown> = {
+    open_id: user.openId,
+    union_id: `u-${user.openId}`,
+    avatar_url: `${req.url.origin}/avatar/${user.handle}.jpeg`,
+    avatar_url_100: `${req.url.origin}/avatar/${user.handle}-100.jpeg`,
+    avatar_large_url: `${req.url.origin}/avatar/${user.handle}-large.jpeg`,
+    display_name: user.nickname,
+    bio_description: '',
+    profile_deep_link: `${req.url.origin}/@${user.handle}`,
+    is_verified: false,
+    username: user.handle,
+  };
+  return state.envelope(200, 'ok', '', { user: Object.fromEntries(fields.map((f) => [f, all[f]])) });
 }
 
 async function readJson(state: TikTokState, req: EmulatorRequest): Promise<Record<string, unknown> | EmulatorResponse> {

@@ -163,6 +163,15 @@ describe('TikTok OAuth against the emulator', () => {
     expect((await publishError(() => refreshTikTokToken(config, String(account.credentials.refreshToken), clock))).kind).toBe('needs_reauth');
   });
 
+  it('user/info shows the connected account; profile fields need user.info.profile', async () => {
+    const { clock, config } = await setup();
+    const account = emulator.createSandboxAccount('shown_user');
+    const me = await new TikTokClient(config, clock).userInfo(String(account.credentials.accessToken));
+    expect(me).toMatchObject({ open_id: account.externalId, display_name: 'Shown User' });
+    const res = await request(`${emulator.url}/v2/user/info/?fields=username`, { headers: { authorization: `Bearer ${account.credentials.accessToken}` } });
+    expect([res.statusCode, ((await res.body.json()) as { error: { code: string } }).error.code]).toEqual([401, 'scope_not_authorized']);
+  });
+
   it('the consent test switch: deny, or grant only some scopes', async () => {
     const { config } = await setup();
     emulator.setAuthorize({ grantScopes: ['user.info.basic', 'video.upload'] });
