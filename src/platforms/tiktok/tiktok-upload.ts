@@ -21,7 +21,14 @@ export interface TikTokRemote {
   completeSeenAt?: number | null;
 }
 
-/** The chunk plan of §7.1 (the recommended one, valid under every reading of "MB"). */
+/**
+ * The chunk plan of §7.1 (the recommended one, valid under every reading of "MB").
+ *
+ * @example
+ * ```ts
+ * planChunks(50_000_123, 10_000_000, 64_000_000); // { chunkSize: 50_000_123, count: 1 }
+ * ```
+ */
 export function planChunks(size: number, chunkSize: number, singleChunkMax: number): { chunkSize: number; count: number } {
   if (size <= singleChunkMax) return { chunkSize: size, count: 1 };
   return { chunkSize, count: Math.floor(size / chunkSize) };
@@ -31,6 +38,11 @@ export function planChunks(size: number, chunkSize: number, singleChunkMax: numb
  * Reads the upload progress header `bytes 0-N/TOTAL` into bytes received. TikTok documents the shape
  * but not whether N is the last index or the count, so both readings are tried and the one landing on
  * a chunk boundary wins (they can't both, chunks being ≥ 5 MiB). `bytes *\/TOTAL` means none.
+ *
+ * @example
+ * ```ts
+ * parseProgress('bytes 0-9999999/50000123', 10_000_000, 50_000_123); // 10_000_000
+ * ```
  */
 export function parseProgress(header: string | undefined, chunkSize: number, total: number): number | undefined {
   if (!header) return undefined;

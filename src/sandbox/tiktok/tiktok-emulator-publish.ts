@@ -18,12 +18,26 @@ const DAY_MS = 86_400_000;
 const PRIVACY_LEVELS = ['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'FOLLOWER_OF_CREATOR', 'SELF_ONLY'];
 const BOOL_FIELDS = ['disable_duet', 'disable_comment', 'disable_stitch', 'brand_content_toggle', 'brand_organic_toggle', 'is_aigc'];
 
-/** The privacy options creator_info offers a user (public vs private account, §4.1). */
+/**
+ * The privacy options creator_info offers a user (public vs private account, §4.1).
+ *
+ * @example
+ * ```ts
+ * privacyOptions(user); // ['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY']
+ * ```
+ */
 export function privacyOptions(user: TikTokUser): string[] {
   return user.privateAccount ? ['FOLLOWER_OF_CREATOR', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY'] : ['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY'];
 }
 
-/** Registers creator_info, Direct Post init, Inbox init, status/fetch and cancel. */
+/**
+ * Registers creator_info, Direct Post init, Inbox init, status/fetch and cancel.
+ *
+ * @example
+ * ```ts
+ * registerPublishRoutes(server, state, hooks);
+ * ```
+ */
 export function registerPublishRoutes(server: EmulatorServer, state: TikTokState, hooks: PublishHooks): void {
   const base = '/v2/post/publish';
   server.route('POST', `${base}/creator_info/query/`, (req) => creatorInfo(state, req));
@@ -230,7 +244,14 @@ async function init(state: TikTokState, req: EmulatorRequest, hooks: PublishHook
   return state.envelope(200, 'ok', '', { publish_id: record.publishId, upload_url: uploadUrl });
 }
 
-/** True when a PULL_FROM_URL source sits under a verified URL prefix (https on a host name unless insecure allowed). */
+/**
+ * True when a PULL_FROM_URL source sits under a verified URL prefix (https on a host name unless insecure allowed).
+ *
+ * @example
+ * ```ts
+ * pullUrlVerified('https://media.example.com/c/1.mp4', ['https://media.example.com/c/'], false); // true
+ * ```
+ */
 export function pullUrlVerified(videoUrl: string, prefixes: string[], allowInsecure: boolean): boolean {
   let url: URL;
   try {
@@ -272,7 +293,14 @@ async function statusFetch(state: TikTokState, req: EmulatorRequest, hooks: Publ
   return { status: 200, headers: { 'x-tt-logid': logId }, body: rawJson(text) };
 }
 
-/** Post ids status/fetch shows: public posts only, after moderation (§9.1, §18.7). */
+/**
+ * Post ids status/fetch shows: public posts only, after moderation (§9.1, §18.7).
+ *
+ * @example
+ * ```ts
+ * publicPostIds(state, record); // ['7431234567890123456'] or []
+ * ```
+ */
 export function publicPostIds(state: TikTokState, record: PublishRecord): string[] {
   if (record.status !== 'PUBLISH_COMPLETE' || !record.postId || record.completedAt === undefined) return [];
   if (record.mode === 'direct' && record.privacyLevel !== 'PUBLIC_TO_EVERYONE') return [];

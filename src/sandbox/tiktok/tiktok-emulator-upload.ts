@@ -14,7 +14,14 @@ export const UPLOAD_PATH = '/upload/video/';
  */
 export const SINK_PATH = '/sandbox/sink'; // no trailing slash: `curl -T file url/` would append the file name
 
-/** Registers the upload PUT and the sink. */
+/**
+ * Registers the upload PUT and the sink.
+ *
+ * @example
+ * ```ts
+ * registerUploadRoutes(server, state);
+ * ```
+ */
 export function registerUploadRoutes(server: EmulatorServer, state: TikTokState): void {
   server.route('PUT', UPLOAD_PATH, (req) => put(state, req));
   server.route('PUT', SINK_PATH, async (req) => {
