@@ -141,7 +141,7 @@ describe('TikTok emulator strictness (raw HTTP)', () => {
 
   it('the sink drains and hashes a PUT (bench baseline), and the control API reports state', async () => {
     await setup();
-    const res = await request(`${emulator.url}/sandbox/sink/`, { method: 'PUT', body: Buffer.alloc(1234, 1) });
+    const res = await request(`${emulator.url}/sandbox/sink`, { method: 'PUT', body: Buffer.alloc(1234, 1) });
     expect(((await res.body.json()) as { bytes: number }).bytes).toBe(1234);
     const state = await request(`${emulator.url}/__sandbox/state`);
     const body = (await state.body.json()) as { name: string; state: { users: unknown[] } };
