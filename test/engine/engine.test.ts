@@ -109,6 +109,16 @@ describe('Engine over the sandbox (real HTTP, real SQLite, fake clock)', () => {
     expect(h.sandbox.tiktok.published()).toHaveLength(4);
   });
 
+  it('refreshes once and goes on when the platform refuses an access token before its recorded expiry', async () => {
+    h = await engineHarness({ platforms: ['tiktok'] });
+    h.sandbox.tiktok.expireAccessTokens();
+    await h.schedule('tiktok', '1m');
+    const posts = await h.drive();
+    expect(posts.map((p) => p.state)).toEqual(Array(4).fill('published'));
+    expect((await h.app.store.getAccount(h.accounts.tiktok!))?.status).toBe('ok');
+    expect((await h.app.store.listEvents({})).filter((e) => e.type === 'account.credentials_refreshed')).toHaveLength(1);
+  });
+
   it('refreshes an expired token once per account however many posts are in flight', async () => {
     h = await engineHarness({ platforms: ['youtube'], engine: { concurrency: 8, perAccount: 4, perPlatform: 4 } });
     await h.schedule('youtube', '1s');
