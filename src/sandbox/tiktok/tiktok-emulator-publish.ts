@@ -222,7 +222,8 @@ async function init(state: TikTokState, req: EmulatorRequest, hooks: PublishHook
     hooks.startPull(record, videoUrl!);
     return state.envelope(200, 'ok', '', { publish_id: record.publishId });
   }
-  const uploadId = state.bigId().slice(0, 13);
+  // The whole id: its leading digits are the same for every id, so a prefix would collide across uploads.
+  const uploadId = state.bigId();
   const uploadToken = state.random(8);
   state.uploads.set(uploadId, {
     uploadId,
