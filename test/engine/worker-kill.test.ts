@@ -60,7 +60,7 @@ describe('worker processes killed with SIGKILL at random moments', () => {
     sandbox.tiktok.server.faults.add({ method: 'PUT', times: Infinity, probability: 0.4, fault: { kind: 'delay', ms: 250 } });
     sandbox.youtube.server.faults.add({ method: 'PUT', times: 4, probability: p, fault: { kind: 'status', status: 503, body: { error: { code: 503, message: 'backend', errors: [{ reason: 'backendError', domain: 'global', message: 'backend' }] } } } });
     sandbox.youtube.server.faults.add({ method: 'PUT', times: Infinity, probability: 0.4, fault: { kind: 'delay', ms: 250 } });
-    sandbox.instagram.server.faults.add({ method: 'POST', path: '/graph.facebook.com/', times: 3, probability: p, fault: { kind: 'status', status: 500, body: { error: { message: 'An unexpected error has occurred. Please retry your request later.', type: 'OAuthException', code: 2, is_transient: true, fbtrace_id: 'x' } } } });
+    sandbox.instagram.server.faults.add({ method: 'POST', path: '/graph.facebook.com/', times: 3, probability: 0.35, fault: { kind: 'status', status: 500, body: { error: { message: 'An unexpected error has occurred. Please retry your request later.', type: 'OAuthException', code: 2, is_transient: true, fbtrace_id: 'x' } } } });
   }, 120_000);
 
   afterAll(async () => {
@@ -114,6 +114,7 @@ describe('worker processes killed with SIGKILL at random moments', () => {
     expect(events.filter((e) => e.type === 'post.lease_recovered').length).toBeGreaterThan(0);
     expect(kills).toBeGreaterThan(0);
     expect(await app.store.verifyLedger()).toMatchObject({ ok: true });
+    for (const emulator of [sandbox.tiktok, sandbox.youtube, sandbox.instagram]) expect(emulator.server.faults.fired.length, emulator.server.name).toBeGreaterThan(0);
     console.log(`fault test: ${kills} SIGKILLs (${killedMidUpload} with an upload in flight), ${events.filter((e) => e.type === 'post.lease_recovered').length} leases recovered, ${restarts.length} upload restarts, faults fired: tiktok ${sandbox.tiktok.server.faults.fired.length}, youtube ${sandbox.youtube.server.faults.fired.length}, instagram ${sandbox.instagram.server.faults.fired.length}`);
   }, 240_000);
 });
