@@ -3,6 +3,9 @@ import { request, type Dispatcher } from 'undici';
 import { PublishError } from '../../core/publish-error.js';
 import { describeNetworkError } from '../shared/http.js';
 
+/** Read size from disk: 2 MiB chunks mean fewer socket writes (faster) for a few MB of memory. */
+const CHUNK_BYTES = 2 * 1024 * 1024;
+
 /** One resumable upload request (§3.3 step 2; resume per correction 1). */
 export interface ResumableUploadRequest {
   /** The container's `uri` on rupload. */
@@ -32,7 +35,7 @@ export interface ResumableUploadRequest {
  */
 export async function uploadResumable(req: ResumableUploadRequest): Promise<void> {
   const length = req.fileSize - req.offset;
-  const body = createReadStream(req.path, { start: req.offset, highWaterMark: 1024 * 1024 });
+  const body = createReadStream(req.path, { start: req.offset, highWaterMark: CHUNK_BYTES });
   if (req.onProgress) {
     let sent = req.offset;
     body.on('data', (chunk) => {

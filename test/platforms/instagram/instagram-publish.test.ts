@@ -64,6 +64,17 @@ describe('Instagram adapter against the emulator', () => {
     expect(world.emulator.server.requests.filter((r) => r.path.includes('/ig-api-upload/')).length).toBe(2);
   });
 
+  it('the upload answer dropped: the next step sees the bytes are in and does not upload again', async () => {
+    world = await createWorld({ flavour: 'facebook' });
+    world.emulator.knobs.processingMs = 0;
+    world.emulator.server.faults.add({ method: 'POST', path: '/rupload.facebook.com/', fault: { kind: 'drop-response' } });
+    await step(world);
+    expect((await failure(step(world))).kind).toBe('retryable');
+    await drive(world);
+    expect(world.emulator.server.requests.filter((r) => r.path.includes('/ig-api-upload/')).length).toBe(1);
+    expect(world.emulator.published()[0]!.sha256).toBe(world.file.sha256);
+  });
+
   it('a restart mid-flow continues from the durable state (new adapter, same post)', async () => {
     world = await createWorld({ flavour: 'facebook' });
     await step(world);
