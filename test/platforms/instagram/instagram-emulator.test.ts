@@ -109,4 +109,14 @@ describe('Instagram emulator strictness (raw HTTP)', () => {
     expect((await graph('fb', 'GET', `/${body.id}`, { fields: 'status_code' }, fbToken)).body.status_code).toBe('EXPIRED');
     expect((await graph('fb', 'POST', `/${fbUser}/media_publish`, { creation_id: String(body.id) }, fbToken)).body.error).toMatchObject({ code: 24, error_subcode: 2207008 });
   });
+
+  it('control routes: knobs and token faults from another process', async () => {
+    const post = (path: string, body: unknown) => request(`${ig.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await (await post('/__instagram/knobs', { quotaTotal: 7, processingMs: 5 })).body.dump();
+    expect(ig.knobs).toMatchObject({ quotaTotal: 7, processingMs: 5 });
+    expect((await post('/__instagram/tokens/revoke', { token: fbToken })).statusCode).toBe(204);
+    expect((await graph('fb', 'GET', `/${fbUser}/content_publishing_limit`, {}, fbToken)).body.error).toMatchObject({ code: 190, error_subcode: 467 });
+    expect((await post('/__instagram/tokens/expire', { token: igToken })).statusCode).toBe(204);
+    expect((await graph('ig', 'GET', '/me', {}, igToken)).body.error).toMatchObject({ code: 190, error_subcode: 463 });
+  });
 });
