@@ -16,7 +16,7 @@ describe('Instagram emulator strictness (raw HTTP)', () => {
 
   beforeEach(async () => {
     clock = new FakeClock(Date.UTC(2026, 5, 1, 9));
-    ig = await createInstagramEmulator({ clock, processingMs: 1000 });
+    ig = await createInstagramEmulator({ clock, processingMs: 1000, knobs: { checkMp4: false } });
     const fb = ig.createSandboxAccount('fbacct', { flavour: 'facebook' });
     const il = ig.createSandboxAccount('igacct', { flavour: 'instagram' });
     fbToken = String(fb.credentials.accessToken);

@@ -102,6 +102,16 @@ describe('Instagram adapter against the emulator', () => {
     expect(world.emulator.published()).toHaveLength(1);
   });
 
+  it.each([
+    [{ mdatFirst: true }, 'facebook', 2207026],
+    [{ editList: true }, 'instagram', 2207026],
+    [{ durationMs: 1000 }, 'facebook', 2207057], // thumb_offset 1500 ms past a 1 s video
+  ] as const)('the emulator checks the MP4 while it streams (%o on %s → %i)', async (mp4, flavour, subcode) => {
+    world = await createWorld({ flavour, mp4 });
+    const error = await failure(drive(world));
+    expect(error).toMatchObject({ kind: 'invalid', platformCode: String(subcode) });
+  });
+
   it('a URL the host refuses ends in ERROR 2207052 (fetch failed)', async () => {
     world = await createWorld({ flavour: 'instagram' });
     world.post.media = { ...world.post.media, publicUrl: `${world.post.media.publicUrl!.split('?')[0]}?exp=1&sig=${'A'.repeat(43)}` };
