@@ -95,6 +95,9 @@ describe('Instagram emulator strictness (raw HTTP)', () => {
     expect(me.body).toMatchObject({ user_id: igUser, username: 'igacct' });
     expect(Number.isSafeInteger(Number(me.body.id))).toBe(false);
     expect((await graph('ig', 'POST', `/${igUser}/media`, { media_type: 'REELS', upload_type: 'resumable' }, igToken)).body.error?.code).toBe(100);
+    const perms = await graph('fb', 'GET', '/me/permissions', {}, String([...ig.state.tokens.values()].find((t) => t.kind === 'long' && t.flavour === 'fb')!.value));
+    expect(perms.body.data).toEqual(expect.arrayContaining([{ permission: 'instagram_content_publish', status: 'granted' }]));
+    expect((await graph('fb', 'GET', '/me', {}, fbToken)).body).toMatchObject({ name: 'fbacct Page' });
   });
 
   it('content_publishing_limit shapes and the quota error at media_publish', async () => {
