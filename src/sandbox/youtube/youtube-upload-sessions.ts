@@ -190,14 +190,14 @@ export class UploadSessions {
     }
     try {
       for await (const data of req.raw as AsyncIterable<Buffer>) {
-        if (pos >= stallAt) {
-          knobs.onStall?.();
-          // Stop reading (backpressure) until the client is gone.
-          await new Promise<void>((resolve) => (req.raw.socket.destroyed ? resolve() : req.raw.socket.once('close', () => resolve())));
-          return false;
-        }
         session.received += data.length;
         this.world.received.set(session.id, session.received);
+        if (pos >= stallAt) {
+          // Stalled: the rest of the body is read but not persisted, and no answer comes.
+          if (stallAt !== -1) knobs.onStall?.();
+          stallAt = -1;
+          continue;
+        }
         let offset = 0;
         while (offset < data.length && pos < limit) {
           const toBoundary = QUANTUM - (pos % QUANTUM);
@@ -213,6 +213,10 @@ export class UploadSessions {
         }
       }
     } catch {
+      return false;
+    }
+    if (stallAt === -1) {
+      await new Promise<void>((resolve) => (req.raw.socket.destroyed ? resolve() : req.raw.socket.once('close', () => resolve())));
       return false;
     }
     // A body cut short (client killed, connection reset) is not `complete`: keep what was committed.

@@ -58,8 +58,9 @@ export interface YouTubeKnobs {
   /** Persist at most this many bytes of the next chunk PUT (consumed): partial persistence. 0 = nothing. */
   nextChunkPersistBytes?: number;
   /**
-   * Stall the chunk PUT that starts at this offset (consumed): read half its body, then stop reading and
-   * never answer, until the client goes away (a client killed mid-chunk). `onStall` fires at that point.
+   * Stall the chunk PUT that starts at this offset (consumed): persist half its body, read the rest
+   * without persisting it, and never answer until the client goes away (a client killed mid-chunk,
+   * its last bytes received but not acknowledged). `onStall` fires when the stall starts.
    */
   stallChunkAt?: number;
   onStall?: () => void;
