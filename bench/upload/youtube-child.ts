@@ -49,7 +49,9 @@ ctx.checkpoint = async (patch) => {
   if (job.progress && patch.upload) process.stdout.write(`acked ${patch.upload.bytesAcked} ${process.resourceUsage().maxRSS}\n`);
 };
 const started = process.hrtime.bigint();
+const cpuBefore = process.cpuUsage();
 await adapter.step(ctx);
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const cpu = process.cpuUsage(cpuBefore);
 const resumed = post.events.find((e) => e.type === 'youtube.session_resumed');
-childReport({ seconds, videoId: post.remote['videoId'], checkpointAt: state.upload?.bytesAcked ?? 0, resumedAt: resumed?.data?.['bytesAcked'] ?? state.upload?.bytesAcked ?? 0 });
+childReport({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, videoId: post.remote['videoId'], checkpointAt: state.upload?.bytesAcked ?? 0, resumedAt: resumed?.data?.['bytesAcked'] ?? state.upload?.bytesAcked ?? 0 });

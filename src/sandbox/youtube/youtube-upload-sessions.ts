@@ -232,6 +232,12 @@ export class UploadSessions {
   #complete(session: UploadSession): EmulatorResponse {
     const now = this.world.clock.now();
     const knobs = this.world.knobs;
+    if (knobs.finalChunkError) {
+      const { status, reason, message } = knobs.finalChunkError;
+      knobs.finalChunkError = undefined;
+      session.completed = googleError(status, reason, message ?? `The upload failed: ${reason}.`, { domain: 'youtube.video' });
+      return session.completed;
+    }
     const outcome = knobs.nextOutcome ?? knobs.defaultOutcome;
     knobs.nextOutcome = undefined;
     const snippet = session.metadata.snippet ?? {};

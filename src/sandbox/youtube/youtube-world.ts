@@ -63,6 +63,12 @@ export interface YouTubeKnobs {
    * its last bytes received but not acknowledged). `onStall` fires when the stall starts.
    */
   stallChunkAt?: number;
+  /**
+   * Fail the next upload at its final chunk instead of creating the video (consumed). Whether Google
+   * reports some metadata errors only at the end is unconfirmed; this covers that reading. The failure
+   * is the session's final response and is replayed to status queries, as Google does.
+   */
+  finalChunkError?: { status: number; reason: string; message?: string };
   onStall?: () => void;
 }
 
