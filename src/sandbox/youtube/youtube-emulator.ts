@@ -77,10 +77,11 @@ export async function createYouTubeEmulator(options: YouTubeEmulatorOptions = {}
   const clock = options.clock ?? systemClock;
   const server = new EmulatorServer({ name: 'youtube', clock, host: options.host, port: options.port });
   const channels = new Map<string, Channel>();
+  const oauth = new GoogleOAuthEmulator(server, clock, () => channels.keys().next().value);
   const world: YouTubeWorld = {
     clock,
     baseUrl: () => server.url,
-    oauth: undefined as unknown as GoogleOAuthEmulator,
+    oauth,
     quota: new QuotaMeter({ model: options.quotaModel, unitsPerDay: options.unitsPerDay, insertsPerDay: options.insertsPerDay, disabled: options.noLimits }),
     knobs: {
       processingMs: options.processingMs ?? 0,
@@ -96,7 +97,6 @@ export async function createYouTubeEmulator(options: YouTubeEmulatorOptions = {}
     received: new Map(),
     uploadsPerDay: new Map(),
   };
-  world.oauth = new GoogleOAuthEmulator(server, clock, () => channels.keys().next().value);
   const sandboxClient: GoogleClient = { clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_SECRET, type: 'desktop', testingMode: options.testingMode ?? false };
   world.oauth.registerClient(sandboxClient);
   const published: ReturnType<YouTubeEmulator['published']> = [];
