@@ -173,6 +173,15 @@ describe('youtube resumable upload against the emulator', () => {
     expect(yt.published()).toHaveLength(0);
   });
 
+  it('accepts 200 as well as 201 for the completing PUT', async () => {
+    yt.knobs.completionStatus = 200;
+    const media = await makeClip(dir, MiB + 1);
+    const post = postOf(accountOf(yt.createSandboxAccount()), media, contentOf(), clock);
+    expect(await adapter().step(post.context())).toMatchObject({ status: 'continue', next: 'processing' });
+    expect(yt.server.requests.filter((r) => r.method === 'PUT').map((r) => r.status)).toEqual([308, 200]);
+    expect(post.remote['videoId']).toBe(yt.published()[0]!.remoteId);
+  });
+
   it('refreshes the access token on a 401 mid-upload and goes on', async () => {
     const media = await makeClip(dir, 3 * MiB);
     const sandbox = yt.createSandboxAccount();
