@@ -108,6 +108,24 @@ describe('google oauth against the emulator', () => {
     expect(wrongSecret.platformCode).toBe('invalid_client');
   });
 
+  it('refresh tokens die after 6 months unused, and beyond 100 live ones per account and client', async () => {
+    const config = sandboxYouTubeConfig(yt.url);
+    const channelId = [...yt.channels.keys()][0]!;
+    const issue = () => yt.oauth.issueDirect(SANDBOX_CLIENT_ID, channelId, ['https://www.googleapis.com/auth/youtube.upload']).grant.refreshToken;
+    const refresh = (refreshToken: string) => refreshYouTubeToken(config, { clientId: SANDBOX_CLIENT_ID, refreshToken }, clock);
+    const oldest = issue();
+    clock.advance(1000);
+    const tokens = Array.from({ length: 99 }, issue);
+    // With the sandbox account's grant that made 101: the oldest (the sandbox account's) went silently.
+    await refresh(oldest);
+    clock.advance(1000);
+    issue(); // 101 live again: now `oldest` is the oldest
+    expect((await rejects(refresh(oldest))).code).toBe('YOUTUBE_INVALID_GRANT');
+    await refresh(tokens[50]!);
+    clock.advance(183 * DAY);
+    expect((await rejects(refresh(tokens[50]!))).code).toBe('YOUTUBE_INVALID_GRANT');
+  });
+
   it('denial and a forged state are refused', async () => {
     const config = sandboxYouTubeConfig(yt.url);
     const auth = buildYouTubeAuthorization(config, { clientId: SANDBOX_CLIENT_ID, redirectUri: REDIRECT });
