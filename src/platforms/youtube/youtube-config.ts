@@ -22,7 +22,7 @@ export interface YouTubeConfig {
   pollIntervalMs: number;
   /** Refresh the access token when it expires within this margin. Default 5 min (google-auth-library's). */
   refreshMarginMs: number;
-  /** A session older than this is probably expired (the 404 still decides). Default 6 days. */
+  /** A session older than this is probably expired (noted in the resume event; the 404 still decides). Default 6 days. */
   sessionMaxAgeMs: number;
   /** `snippet.categoryId` when the post gives none. Default `22` (People & Blogs). */
   defaultCategoryId: string;
