@@ -2,7 +2,7 @@
  * The client side of the YouTube upload benches, in its own process (so its peak RSS is its own):
  * `node --import tsx bench/upload/youtube-child.ts JOB.json`. It loads the post's durable state from
  * `job.statePath`, runs the adapter's `uploading` step (resuming when the state holds a checkpoint),
- * writes the state back after every checkpoint (as a store would), prints `acked <bytes> <maxRssKb>`
+ * writes the state back after every checkpoint when `job.persist` (as a store would), prints `acked <bytes> <maxRssKb>`
  * lines when `job.progress`, and ends with `childReport`.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,8 @@ export interface YouTubeBenchJob {
   statePath: string;
   chunkSize: number;
   progress: boolean;
+  /** Write the state file after every checkpoint (the resume bench needs it; otherwise state stays in memory). */
+  persist: boolean;
 }
 
 /** The durable state file. */
@@ -43,6 +45,7 @@ const ctx = post.context();
 const inner = ctx.checkpoint;
 ctx.checkpoint = async (patch) => {
   await inner(patch);
+  if (!job.persist) return;
   const saved: YouTubeBenchState = { account: post.account, media: post.media, content: post.content, remote: post.remote, upload: post.upload, events: post.events };
   writeFileSync(`${job.statePath}.tmp`, JSON.stringify(saved));
   renameSync(`${job.statePath}.tmp`, job.statePath);

@@ -47,7 +47,7 @@ export async function benchFile(): Promise<{ path: string; sha256: string }> {
 }
 
 /** Writes a fresh post state and a job file for the child; returns the job path and state path. */
-export function writeJob(yt: YouTubeEmulator, file: { path: string; sha256: string }, name: string, chunkSize: number, progress: boolean): { jobPath: string; statePath: string } {
+export function writeJob(yt: YouTubeEmulator, file: { path: string; sha256: string }, name: string, chunkSize: number, progress: boolean, persist = progress): { jobPath: string; statePath: string } {
   const sandbox = yt.createSandboxAccount(`@bench-${name}`);
   const state: YouTubeBenchState = {
     account: { id: `acc_${name}`, platform: 'youtube', handle: sandbox.handle, externalId: sandbox.externalId, credentials: sandbox.credentials },
@@ -60,7 +60,7 @@ export function writeJob(yt: YouTubeEmulator, file: { path: string; sha256: stri
   const statePath = join(WORK_DIR, `youtube-${name}-state.json`);
   const jobPath = join(WORK_DIR, `youtube-${name}-job.json`);
   writeFileSync(statePath, JSON.stringify(state));
-  const job: YouTubeBenchJob = { emulatorUrl: yt.url, statePath, chunkSize, progress };
+  const job: YouTubeBenchJob = { emulatorUrl: yt.url, statePath, chunkSize, progress, persist };
   writeFileSync(jobPath, JSON.stringify(job));
   return { jobPath, statePath };
 }
