@@ -91,6 +91,9 @@ export class UploadSessions {
     const parsed = await readJson<VideoWritable>(req);
     if ('error' in parsed) return parsed.error;
     const body = parsed.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return googleError(400, 'invalidVideoMetadata', 'The request metadata must be a video resource.', { domain: 'youtube.video' });
+    }
     const invalid = validateVideoMetadata(body, true);
     if (invalid) return invalid;
     const day = `${auth.channelId} ${DateTime.fromMillis(this.world.clock.now(), { zone: 'America/Los_Angeles' }).toISODate()}`;
