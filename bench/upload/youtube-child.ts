@@ -6,6 +6,7 @@
  * lines when `job.progress`, and ends with `childReport`.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { request } from 'undici';
 import { systemClock } from '../../src/core/clock.js';
 import type { AdapterAccount, AdapterEvent, MediaInfo, PostContent, RemoteState, UploadCheckpoint } from '../../src/core/ports/platform-adapter.js';
 import { YouTubeAdapter } from '../../src/platforms/youtube/youtube-adapter.js';
@@ -21,6 +22,8 @@ export interface YouTubeBenchJob {
   progress: boolean;
   /** Write the state file after every checkpoint (the resume bench needs it; otherwise state stays in memory). */
   persist: boolean;
+  /** Only load the modules and make one small request, then idle 1.5 s: the process's RSS floor. */
+  floorOnly?: boolean;
 }
 
 /** The durable state file. */
@@ -34,6 +37,14 @@ export interface YouTubeBenchState {
 }
 
 const job = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as YouTubeBenchJob;
+if (job.floorOnly) {
+  // The same modules, one request (undici compiles llhttp, V8 tiers it up in the background), no upload.
+  const res = await request(`${job.emulatorUrl}/__sandbox/faults`);
+  await res.body.dump();
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  childReport({ floorOnly: true });
+  process.exit(0);
+}
 const state = JSON.parse(readFileSync(job.statePath, 'utf8')) as YouTubeBenchState;
 const post = new MemoryPost(state.account, state.media, state.content, systemClock);
 post.state = 'uploading';
