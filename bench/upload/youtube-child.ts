@@ -51,7 +51,8 @@ post.state = 'uploading';
 post.remote = state.remote;
 post.upload = state.upload;
 post.events = state.events;
-const adapter = new YouTubeAdapter({ config: sandboxYouTubeConfig(job.emulatorUrl, { chunkSize: job.chunkSize }), clock: systemClock });
+const readBufferBytes = process.env['YOUTUBE_BENCH_READ_BUFFER'] ? Number(process.env['YOUTUBE_BENCH_READ_BUFFER']) : undefined;
+const adapter = new YouTubeAdapter({ config: sandboxYouTubeConfig(job.emulatorUrl, { chunkSize: job.chunkSize, ...(readBufferBytes ? { readBufferBytes } : {}) }), clock: systemClock });
 const ctx = post.context();
 const inner = ctx.checkpoint;
 ctx.checkpoint = async (patch) => {

@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- upload youtube`: a 1 GiB resumable upload through the YouTube adapter (8 MiB chunks,
  * a checkpoint per chunk) against the emulator, next to curl PUTting the same file to a session on the
- * same emulator in the same run.
+ * same emulator in the same run. Env knobs: `YOUTUBE_BENCH_CHUNK` (chunk bytes, default the adapter's
+ * 8 MiB), `YOUTUBE_BENCH_READ_BUFFER` (read-stream buffer, default 1 MiB).
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

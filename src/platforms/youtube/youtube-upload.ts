@@ -185,7 +185,7 @@ export async function querySession(ctx: Pick<PublishContext, 'signal' | 'clock'>
 }
 
 async function putChunk(ctx: PublishContext, upload: UploadCheckpoint, start: number, end: number, token: string, deps: ResumableUploadDeps, final: boolean): Promise<HttpResponse> {
-  const stream = createReadStream(ctx.media.path, { start, end: end - 1, highWaterMark: 1024 * 1024 });
+  const stream = createReadStream(ctx.media.path, { start, end: end - 1, highWaterMark: deps.config.readBufferBytes });
   try {
     const res = await request(upload.url, {
       method: 'PUT',
