@@ -60,7 +60,7 @@ export interface YouTubeEmulator {
   createPlaylist(channelId: string, title?: string): string;
   /** Forces the outcome of the next video's processing. */
   setNextProcessingOutcome(outcome: ProcessingOutcome): void;
-  /** Bytes received per session (resends included) against the file size: how much was sent twice. */
+  /** Bytes a session received but does not hold (resent or dropped); after completion, received − file size. */
   bytesResent(sessionUri: string): number;
 }
 

@@ -163,6 +163,8 @@ export class UploadSessions {
     const final = last === session.total - 1;
     if (!final && (last - first + 1) % QUANTUM !== 0) {
       // Undocumented on Google's side (corrections §5): a misaligned non-final chunk gets a 400.
+      // "All non-final chunks the same size" is not enforced: a resume after partial persistence
+      // legitimately starts mid-chunk, and Google documents no error for it.
       req.raw.resume();
       return googleError(400, 'badRequest', 'Chunk size must be a multiple of 262144 bytes except for the last chunk.');
     }
