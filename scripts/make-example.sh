@@ -4,7 +4,7 @@
 # tests calls ffmpeg; the outputs are committed.
 #
 # Each clip: 720x1280 (9:16), 30 fps, 3.2-4 s (>= Instagram's 3 s minimum), H.264 High + AAC-LC 48 kHz
-# mono, faststart (moov before mdat), ~10-50 KB. Different test patterns and tones so their sha256 differ.
+# mono, faststart (moov before mdat), no edit lists (Instagram refuses them: 2207026), ~10-50 KB. Different test patterns and tones so their sha256 differ.
 set -euo pipefail
 cd "$(dirname "$0")/../examples/campaign"
 mkdir -p copys viral
@@ -18,7 +18,7 @@ make_clip() { # <out> <duration> <lavfi video source> <tone Hz>
     -g 60 -flags +cgop -x264-params "keyint=60:min-keyint=60:scenecut=0" \
     -c:a aac -b:a 16k -ac 1 -ar 48000 \
     -map_metadata -1 -fflags +bitexact -flags:v +bitexact -flags:a +bitexact \
-    -movflags +faststart "$1"
+    -use_editlist 0 -movflags +faststart "$1"
 }
 
 make_clip 1.mp4       4   "testsrc2=size=720x1280:rate=30"                    440

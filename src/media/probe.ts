@@ -23,6 +23,8 @@ export interface ProbeInfo {
   size: number;
   /** True when `moov` comes before `mdat` (Instagram requires it). */
   faststart: boolean;
+  /** True when a track carries an edit list (`elst`); Instagram refuses those (2207026). */
+  editList: boolean;
   /** Bytes the probe read (diagnostics: a faststart file costs about one chunk whatever its size). */
   bytesRead?: number;
 }
@@ -122,6 +124,7 @@ export async function probeMp4(file: string, options: ProbeOptions = {}): Promis
       bitrate: mediaBitrate(video, audio, size, durationSec),
       size,
       faststart: info.isProgressive,
+      editList: hasEditList(mp4),
       bytesRead,
     };
   } catch (error) {
@@ -129,6 +132,12 @@ export async function probeMp4(file: string, options: ProbeOptions = {}): Promis
   } finally {
     await handle.close();
   }
+}
+
+/** Whether any track of the parsed file has an `edts/elst` box with entries. */
+function hasEditList(mp4: unknown): boolean {
+  const traks = (mp4 as { moov?: { traks?: { edts?: { elst?: { entries?: unknown[] } } }[] } }).moov?.traks ?? [];
+  return traks.some((t) => (t.edts?.elst?.entries?.length ?? 0) > 0);
 }
 
 function movieDuration(info: Movie, video: Track): number {

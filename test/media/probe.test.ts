@@ -16,7 +16,8 @@ afterAll(async () => {
 
 describe('probeMp4', () => {
   it('reads the example clips: 720x1280, H.264 + AAC, 30 fps, faststart, their durations', async () => {
-    const durations = [4, 3.5, 3.2, 3.6];
+    // Encoded length plus AAC priming (the clips carry no edit list to trim it; Instagram refuses edit lists).
+    const durations = [4.067, 3.567, 3.267, 3.667];
     for (const [i, file] of EXAMPLE_CLIPS.entries()) {
       const probe = await probeMp4(file);
       expect(probe.ok, file).toBe(true);
@@ -53,7 +54,7 @@ describe('probeMp4', () => {
     const file = path.join(dir, 'late-moov.mp4');
     await makeNonFaststartMp4(EXAMPLE_CLIPS[0]!, file, 40 * 1024 * 1024);
     const probe = await probeMp4(file);
-    expect(probe).toMatchObject({ ok: true, faststart: false, durationSec: 4, width: 720 });
+    expect(probe).toMatchObject({ ok: true, faststart: false, durationSec: 4.067, width: 720 });
     if (!probe.ok) return;
     expect(probe.size).toBeGreaterThan(40 * 1024 * 1024);
     expect(probe.bytesRead).toBeLessThan(256 * 1024);
@@ -65,8 +66,8 @@ describe('probeMp4', () => {
     await makeSizedMp4(EXAMPLE_CLIPS[2]!, a, 2_000_000);
     await makeSizedMp4(EXAMPLE_CLIPS[2]!, b, 2_000_000);
     const [pa, pb] = [await probeMp4(a), await probeMp4(b)];
-    expect(pa).toMatchObject({ ok: true, size: 2_000_000, durationSec: 3.2 });
-    expect(pb).toMatchObject({ ok: true, size: 2_000_000, durationSec: 3.2 });
+    expect(pa).toMatchObject({ ok: true, size: 2_000_000, durationSec: 3.267 });
+    expect(pb).toMatchObject({ ok: true, size: 2_000_000, durationSec: 3.267 });
     const hash = async (f: string) => createHash('sha256').update(await readFile(f)).digest('hex');
     expect(await hash(a)).not.toBe(await hash(b));
   });
@@ -74,7 +75,7 @@ describe('probeMp4', () => {
   it('probes stand-ins like their source', async () => {
     const file = path.join(dir, 'stand-in.mp4');
     await makeStandInMp4(file, 3);
-    expect(await probeMp4(file)).toMatchObject({ ok: true, durationSec: 3.2, faststart: true });
+    expect(await probeMp4(file)).toMatchObject({ ok: true, durationSec: 3.267, faststart: true });
   });
 
   it('answers a per-file error for a missing, empty, non-MP4 or truncated file', async () => {
@@ -102,5 +103,37 @@ describe('probeMp4', () => {
     const garbage = path.join(dir, 'garbage.mp4');
     await writeFile(garbage, Buffer.from([0, 0, 0, 8, 0x6d, 0x6f, 0x6f, 0x76, 0xff, 0xff, 0xff, 0xff, 1, 2, 3]));
     expect(await probeMp4(garbage)).toMatchObject({ ok: false });
+  });
+});
+
+describe('edit lists', () => {
+  it('reports no edit list for the example clips and finds one in a file that has it', async () => {
+    const { probeMp4 } = await import('../../src/media/probe.js');
+    const { EXAMPLE_CLIPS } = await import('../helpers/cliper-fixtures.js');
+    const { mkdtemp, readFile, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    for (const clip of EXAMPLE_CLIPS) expect(await probeMp4(clip)).toMatchObject({ ok: true, editList: false });
+    // Add an edts/elst box (one entry) to the first track of a copy: size-correct, so the file stays valid.
+    const bytes = await readFile(EXAMPLE_CLIPS[0]!);
+    const elst = Buffer.alloc(8 + 4 + 4 + 12);
+    elst.writeUInt32BE(elst.length, 0); elst.write('elst', 4); elst.writeUInt32BE(1, 12); // version/flags 0, 1 entry
+    elst.writeUInt32BE(1000, 16); elst.writeUInt32BE(0, 20); elst.writeUInt32BE(0x00010000, 24);
+    const edts = Buffer.concat([Buffer.alloc(8), elst]);
+    edts.writeUInt32BE(edts.length, 0); edts.write('edts', 4);
+    const trak = bytes.indexOf('trak') - 4;
+    const tkhdEnd = trak + 8 + bytes.readUInt32BE(trak + 8);
+    const patched = Buffer.concat([bytes.subarray(0, tkhdEnd), edts, bytes.subarray(tkhdEnd)]);
+    for (const at of [patched.indexOf('moov') - 4, trak]) patched.writeUInt32BE(patched.readUInt32BE(at) + edts.length, at);
+    // mdat moved by edts.length: shift every chunk offset (stco) of every track.
+    let i = patched.indexOf('stco');
+    while (i > 0) {
+      const n = patched.readUInt32BE(i + 8);
+      for (let k = 0; k < n; k++) patched.writeUInt32BE(patched.readUInt32BE(i + 12 + k * 4) + edts.length, i + 12 + k * 4);
+      i = patched.indexOf('stco', i + 4);
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'elst-'));
+    await writeFile(join(dir, 'e.mp4'), patched);
+    expect(await probeMp4(join(dir, 'e.mp4'))).toMatchObject({ ok: true, editList: true });
   });
 });

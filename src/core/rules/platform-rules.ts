@@ -68,6 +68,8 @@ export interface PlatformRules {
   bitrateMax: { max: number; severity: RuleSeverity } | null;
   /** `moov` before `mdat`. */
   faststart: RuleSeverity | null;
+  /** Edit lists (`elst`) refused (Instagram: "No edit lists", container error 2207026). */
+  editList: RuleSeverity | null;
   /** The cover frame offset must lie inside the video. */
   coverInsideVideo: RuleSeverity | null;
   quota: QuotaDefaults;
@@ -110,6 +112,7 @@ const TIKTOK: PlatformRules = {
   audioCodecs: { allowed: AAC, names: 'AAC', severity: 'warning' },
   bitrateMax: null,
   faststart: null,
+  editList: null,
   // §5.1: a missing or invalid video_cover_timestamp_ms means the first frame.
   coverInsideVideo: 'warning',
   // §11.2: "typically about 15 per creator per day", shared across apps; over it: spam_risk_too_many_posts.
@@ -150,6 +153,7 @@ const INSTAGRAM: PlatformRules = {
   bitrateMax: { max: 25_000_000, severity: 'error' },
   // §8.1: moov atom at the start.
   faststart: 'error',
+  editList: 'error',
   // §3.1: thumb_offset must be >= 0 and shorter than the video, otherwise error 2207057.
   coverInsideVideo: 'error',
   // §6.1: 100 API-published posts per rolling 24 h (older pages say 50 or 25): read config.quota_total live.
@@ -186,6 +190,7 @@ const YOUTUBE: PlatformRules = {
   audioCodecs: null,
   bitrateMax: null,
   faststart: null,
+  editList: null,
   // §7.1: the thumbnail is an image (thumbnails.set), not a frame offset; the offset is only a hint.
   coverInsideVideo: null,
   // §8.1: videos.insert has its own bucket of 100 calls per project per day, reset at midnight Pacific.

@@ -112,6 +112,9 @@ export function validateClipForPlatform(input: ValidateClipInput): Finding[] {
   if (rules.faststart && !probe.faststart) {
     add('faststart', rules.faststart, 'NOT_FASTSTART', 'Video is not faststart (moov after mdat).', 're-export with the moov atom first (ffmpeg -movflags +faststart).');
   }
+  if (rules.editList && probe.editList) {
+    add('editList', rules.editList, 'EDIT_LIST_PRESENT', 'Video has an edit list, which this platform refuses.', 're-export without edit lists (ffmpeg -use_editlist 0 -movflags +faststart).');
+  }
   const cover = content.coverTimestampSec;
   if (rules.coverInsideVideo && cover !== undefined && (cover < 0 || cover >= probe.durationSec)) {
     add('cover', rules.coverInsideVideo, 'COVER_OUTSIDE_VIDEO', `Cover timestamp (${fmt(cover)} s) is outside the video (0 to ${fmt(probe.durationSec)} s).`, 'pick a cover time inside the clip, or none (the first frame).');

@@ -10,7 +10,7 @@ import { probeMp4 } from '../../../src/media/probe.js';
 import type { ProbeInfo, ProbeResult } from '../../../src/media/probe.js';
 import { EXAMPLE_CAMPAIGN } from '../../helpers/cliper-fixtures.js';
 
-const GOOD: ProbeInfo = { ok: true, durationSec: 30, width: 1080, height: 1920, videoCodec: 'avc1.640028', audioCodec: 'mp4a.40.2', fps: 30, bitrate: 8_000_000, size: 30_000_000, faststart: true };
+const GOOD: ProbeInfo = { ok: true, durationSec: 30, width: 1080, height: 1920, videoCodec: 'avc1.640028', audioCodec: 'mp4a.40.2', fps: 30, bitrate: 8_000_000, size: 30_000_000, faststart: true, editList: false };
 
 function clip(copy: string, clipId = 7): LoadedClip {
   return { clipId, file: `/x/${clipId}.mp4`, styleFolder: null, copy, hashtags: extractHashtags(copy), metadata: {}, extra: {} };
@@ -115,5 +115,17 @@ describe('validateClipForPlatform', () => {
     expect(findings.map((f) => f.code)).toEqual(['HASHTAGS_TOO_MANY', 'PROBE_NOT_MP4']);
     const mixed = check('instagram', `x ${tags(31)}`, { width: 1920, height: 1080 });
     expect(mixed.map((f) => f.severity)).toEqual(['error', 'warning']);
+  });
+});
+
+describe('edit lists', () => {
+  it('refuses a clip with an edit list on Instagram only', () => {
+    const probe: ProbeInfo = { ...GOOD, editList: true };
+    const c = clip('hello');
+    const ig = validateClipForPlatform({ clip: c, probe, content: { caption: 'hello', options: {} }, platform: 'instagram' });
+    expect(ig.find((f) => f.code === 'EDIT_LIST_PRESENT')).toMatchObject({ severity: 'error', field: 'editList' });
+    for (const platform of ['tiktok', 'youtube'] as const) {
+      expect(validateClipForPlatform({ clip: c, probe, content: { caption: 'hello', options: {} }, platform }).some((f) => f.code === 'EDIT_LIST_PRESENT')).toBe(false);
+    }
   });
 });
