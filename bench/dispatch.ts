@@ -71,7 +71,7 @@ export async function run(args: string[]): Promise<void> {
   await exec('npx', ['tsc', '-p', join(here, '..', 'tsconfig.bench.json')]);
   const main = join(here, '.work', 'build', 'src', 'cli', 'main.js');
   const started = Date.now();
-  const child = spawn(process.execPath, [main, 'worker', '--until-idle', '--concurrency', '96', '--per-account', '4', '--per-platform', '48'], {
+  const child = spawn(process.execPath, [main, 'worker', '--until-idle', '--concurrency', '96', '--per-account', '4', '--per-platform', '48', '--ignore-quota'], {
     env: { ...process.env, CLIPCAST_HOME: home, CLIPCAST_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { AccountService } from '../core/accounts/account-service.js';
 import type { Clock } from '../core/clock.js';
 import type { Credentials, MediaInfo, PlatformAdapter } from '../core/ports/platform-adapter.js';
-import type { AccountRecord, ClipRecord } from '../core/ports/store.js';
+import type { AccountRecord, ClipRecord, PostRecord } from '../core/ports/store.js';
+import type { QuotaRequirement } from '../core/engine/engine.js';
+import { youtubeQuotaRequirement } from '../platforms/youtube/youtube-quota-gate.js';
 import type { MediaUrlSigner } from '../media/signed-url.js';
 import { createInstagramAdapter } from '../platforms/instagram/instagram-adapter.js';
 import { instagramConfig, sandboxInstagramConfig } from '../platforms/instagram/instagram-config.js';
@@ -26,12 +28,16 @@ export interface AdapterRegistryOptions {
   signer?: MediaUrlSigner;
   /** How long a signed media URL stays valid (default 24 h). */
   mediaUrlTtlMs?: number;
+  /** Count YouTube quota in the store (default true; the dispatch bench turns it off with the emulators' limits). */
+  sandboxQuota?: boolean;
 }
 
-/** Picks the adapter and the media view of a post. */
+/** Picks the adapter, the media view and the quota of a post. */
 export interface AdapterRegistry {
   adapterFor(account: AccountRecord): PlatformAdapter;
   mediaFor(clip: ClipRecord): MediaInfo;
+  /** The quota a post reserves in the store before it starts (YouTube's daily inserts per project). */
+  quotaFor(post: PostRecord, account: AccountRecord): QuotaRequirement | null;
 }
 
 /**
@@ -82,6 +88,11 @@ export function createAdapterRegistry(options: AdapterRegistryOptions): AdapterR
       const adapter = build(account, creds);
       cache.set(account.id, { key, adapter });
       return adapter;
+    },
+    quotaFor(post, account) {
+      if (account.platform !== 'youtube' || options.sandboxQuota === false) return null;
+      const creds = options.accounts.credentialsOf(account);
+      return youtubeQuotaRequirement(clock.now(), String(creds.clientId ?? 'default-project'), post.content);
     },
     mediaFor(clip) {
       const probe = clip.probe as { durationSec?: number; width?: number; height?: number };

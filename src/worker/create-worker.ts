@@ -25,6 +25,8 @@ export interface WorkerOptions {
   onActivity?: (a: EngineActivity) => void;
   /** Max sleep between store checks, ms (default 2 s). */
   idleCheckMs?: number;
+  /** Skip clipcast's own quota accounting (load tests against emulators with their limits off). */
+  ignoreQuota?: boolean;
 }
 
 /** A wired worker: the engine, its dispatcher and the webhook deliverer. */
@@ -53,13 +55,14 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const sandboxText = options.sandbox ? undefined : await app.store.getSetting(SANDBOX_URLS_SETTING);
   const sandbox = options.sandbox ?? (sandboxText ? (JSON.parse(sandboxText) as SandboxUrls) : undefined);
-  const registry = createAdapterRegistry({ accounts: app.accounts, clock: app.clock, ...(sandbox ? { sandbox } : {}), ...(options.tune ? { tune: options.tune } : {}) });
+  const registry = createAdapterRegistry({ accounts: app.accounts, clock: app.clock, ...(options.ignoreQuota ? { sandboxQuota: false } : {}), ...(sandbox ? { sandbox } : {}), ...(options.tune ? { tune: options.tune } : {}) });
   const notifier = new WebhookNotifier({ store: app.store, secrets: app.secrets, clock: app.clock, logger, makeId: app.newId });
   const engine = new Engine({
     store: app.store,
     accounts: app.accounts,
     adapterFor: (a) => registry.adapterFor(a),
     mediaFor: (c) => registry.mediaFor(c),
+    quotaFor: (p, a) => registry.quotaFor(p, a),
     clock: app.clock,
     workerId: id,
     notifier,

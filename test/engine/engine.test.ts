@@ -131,6 +131,21 @@ describe('Engine over the sandbox (real HTTP, real SQLite, fake clock)', () => {
     expect(events.filter((e) => e.type === 'account.credentials_refreshed')).toHaveLength(1);
   });
 
+  it('counts YouTube inserts per project and Pacific day in the store and defers what does not fit to the reset', async () => {
+    h = await engineHarness({ platforms: ['youtube'] });
+    const { youtubeQuotaRequirement } = await import('../../src/platforms/youtube/youtube-quota-gate.js');
+    const need = youtubeQuotaRequirement(h.clock.now(), String(h.credentials.youtube!.clientId), { caption: '', options: {} });
+    expect(await h.app.store.reserveQuota(need.bucket, need.windowKey, need.limit - 1, need.limit)).toBe(true);
+    await h.schedule('youtube', '1m');
+    const posts = await h.drive(h.engine, 200, async () => (await h!.app.store.listPosts({ state: 'published' })).posts.length === 1 && (await h!.app.store.listPosts({ state: 'deferred' })).posts.length === 3);
+    expect(posts.filter((p) => p.state === 'published')).toHaveLength(1);
+    const deferred = posts.filter((p) => p.state === 'deferred');
+    expect(deferred).toHaveLength(3);
+    expect(deferred.every((p) => p.nextAttemptAt === need.resetAt && p.attempt === 0)).toBe(true);
+    expect(await h.app.store.quotaUsed(need.bucket, need.windowKey)).toBe(need.limit);
+    expect(h.sandbox.youtube.published()).toHaveLength(1);
+  });
+
   it('defers, without failing, posts beyond the live Instagram publishing quota', async () => {
     h = await engineHarness({ platforms: ['instagram'] });
     h.sandbox.instagram.knobs.quotaTotal = 2;

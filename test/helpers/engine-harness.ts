@@ -46,6 +46,7 @@ export async function engineHarness(options: { platforms?: PlatformId[]; engine?
       accounts: app.accounts,
       adapterFor: (a) => registry.adapterFor(a),
       mediaFor: (c) => registry.mediaFor(c),
+      quotaFor: (p, a) => registry.quotaFor(p, a),
       clock,
       workerId: `test-${Math.random().toString(36).slice(2, 8)}`,
       renewEveryMs: 0,

@@ -18,9 +18,10 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
     .option('--concurrency <n>', 'posts in flight at once', '8')
     .option('--per-account <n>', 'posts in flight per account', '2')
     .option('--per-platform <n>', 'posts in flight per platform', '4')
+    .option('--ignore-quota', 'skip clipcast\'s own quota accounting (only for load tests against emulators with limits off)')
     .option('--until-idle', 'exit once no post is waiting to be published')
     .option('--lease-ms <ms>', 'how long a claimed post stays with this worker without renewal (a dead worker\'s posts resume after it)', '60000')
-    .action((flags: { concurrency: string; perAccount: string; perPlatform: string; untilIdle?: boolean; leaseMs: string }) =>
+    .action((flags: { concurrency: string; perAccount: string; perPlatform: string; untilIdle?: boolean; leaseMs: string; ignoreQuota?: boolean }) =>
       run(async (ctx) => {
         const positive = (text: string, flag: string) => {
           const n = Number(text);
@@ -35,7 +36,7 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
         const app = await ctx.app();
         const logger = createLogger(ctx.config().logLevel);
         const view = ctx.isTTY ? new ProgressView(process.stderr) : undefined;
-        const worker = await createWorker({ app, logger: view ? view.logger(logger) : logger, concurrency, perAccount, perPlatform, engine: { leaseMs }, ...(view ? { onActivity: (a) => view.activity(a) } : {}) });
+        const worker = await createWorker({ app, logger: view ? view.logger(logger) : logger, concurrency, perAccount, perPlatform, engine: { leaseMs }, ...(flags.ignoreQuota ? { ignoreQuota: true } : {}), ...(view ? { onActivity: (a) => view.activity(a) } : {}) });
         const stop = () => worker.stop();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

@@ -43,6 +43,22 @@ export interface EngineOptions {
   onActivity?: (activity: EngineActivity) => void;
   /** Renews leases of running steps on this real-time interval in ms (default leaseMs / 3; 0 disables). */
   renewEveryMs?: number;
+  /**
+   * A quota a post must reserve before its first step (e.g. YouTube's daily inserts per project). The
+   * engine reserves it once per post in the store; when the window is full the post is deferred to
+   * `resetAt`, never failed.
+   */
+  quotaFor?: (post: PostRecord, account: AccountRecord) => QuotaRequirement | null;
+}
+
+/** See {@link EngineOptions.quotaFor}. */
+export interface QuotaRequirement {
+  bucket: string;
+  windowKey: string;
+  amount: number;
+  limit: number;
+  resetAt: number;
+  reason: string;
 }
 
 /**
@@ -62,7 +78,7 @@ export interface EngineOptions {
  * ```
  */
 export class Engine {
-  readonly #o: Required<Omit<EngineOptions, 'retry' | 'onActivity' | 'notifier'>> & { retry: RetryPolicy; onActivity?: EngineOptions['onActivity']; notifier?: Notifier };
+  readonly #o: Required<Omit<EngineOptions, 'retry' | 'onActivity' | 'notifier' | 'quotaFor'>> & { retry: RetryPolicy; onActivity?: EngineOptions['onActivity']; notifier?: Notifier; quotaFor?: EngineOptions['quotaFor'] };
   readonly #refresher: TokenRefresher;
   readonly #inFlight = new Map<string, { post: PostRecord; abort: AbortController; done: Promise<void> }>();
   #stopping = false;
@@ -178,6 +194,7 @@ export class Engine {
           await this.#finish(post, { state: 'needs_reauth', detail: `account ${account.platform}:${account.handle} must be reconnected` });
           return;
         }
+        if (!(await this.#reserveQuota(post, account))) return;
         const next = await this.#step(post, account, signal);
         if (!next) return;
         post = next;
@@ -185,6 +202,25 @@ export class Engine {
     } finally {
       if (renew) clearInterval(renew);
     }
+  }
+
+  /**
+   * Reserves the post's quota once (recorded in its remote state); defers the post when the window is
+   * full. Returns whether the post may go on. A crash between the reservation and its record counts the
+   * post twice: the safe direction.
+   */
+  async #reserveQuota(post: PostRecord, account: AccountRecord): Promise<boolean> {
+    const need = this.#o.quotaFor?.(post, account);
+    if (!need || post.remote.quotaReserved) return true;
+    const { store, clock } = this.#o;
+    if (await store.reserveQuota(need.bucket, need.windowKey, need.amount, need.limit)) {
+      await store.checkpoint(post.id, this.#o.workerId, { remote: { quotaReserved: `${need.bucket}@${need.windowKey}` }, event: { type: 'quota.reserved', data: { bucket: need.bucket, window: need.windowKey, amount: need.amount } } }, clock.now());
+      post.remote = { ...post.remote, quotaReserved: `${need.bucket}@${need.windowKey}` };
+      return true;
+    }
+    await this.#finish(post, { state: 'deferred', nextAttemptAt: need.resetAt, detail: `quota: ${need.reason}; next try ${new Date(need.resetAt).toISOString()}` });
+    await this.#o.notifier?.notify('post.deferred', { postId: post.id, clipId: post.clipId, platform: post.platform, until: new Date(need.resetAt).toISOString(), reason: need.reason });
+    return false;
   }
 
   /** Runs one step; returns the post when the same worker should go on at once, else undefined. */
