@@ -133,6 +133,8 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
       return problem(request, 413, 'body-too-large', 'the request body is larger than this server accepts');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return problem(request, 415, 'unsupported-media-type', `content type "${request.headers['content-type'] ?? ''}" is not accepted here; send application/json`);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return problem(request, 400, 'bad-json', 'the body is not valid JSON');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return problem(request, 400, 'empty-body', 'the JSON body is empty');
     default:

@@ -85,7 +85,7 @@ describe('problem details', () => {
   it('answers bad JSON, schema violations, unknown routes and wrong media types as problems', async () => {
     f = await serverFixture({ expectWorker: false });
     const json = { ...f.auth, 'content-type': 'application/json' };
-    expectProblem(await f.server.inject({ method: 'POST', url: '/accounts', headers: json, payload: '{"platform":' }), 400, 'bad-request');
+    expectProblem(await f.server.inject({ method: 'POST', url: '/accounts', headers: json, payload: '{"platform":' }), 400, 'bad-json');
     const invalid = expectProblem(await f.server.inject({ method: 'POST', url: '/accounts', headers: json, payload: JSON.stringify({ platform: 'tiktok', handle: 5 }) }), 400, 'validation');
     expect(invalid.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'body.handle' }), expect.objectContaining({ path: 'body.credentials' })]));
     expectProblem(await f.server.inject({ url: '/nowhere', headers: f.auth }), 404, 'not-found');
