@@ -25,9 +25,9 @@ const readySchema = z
  * ```
  */
 export function registerHealthRoutes(server: ZodServer, ctx: ServerContext): void {
-  server.get('/healthz', { config: { public: true }, schema: { tags: ['health'], summary: 'Liveness', response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  server.get('/healthz', { config: { public: true }, schema: { tags: ['health'], summary: 'Liveness', security: [], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
 
-  server.get('/readyz', { config: { public: true }, schema: { tags: ['health'], summary: 'Readiness', response: { 200: readySchema, 503: readySchema } } }, async (_request, reply) => {
+  server.get('/readyz', { config: { public: true }, schema: { tags: ['health'], summary: 'Readiness', security: [], response: { 200: readySchema, 503: readySchema } } }, async (_request, reply) => {
     let storeOk = true;
     let heartbeat: string | undefined;
     try {
@@ -42,7 +42,7 @@ export function registerHealthRoutes(server: ZodServer, ctx: ServerContext): voi
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', store: storeOk ? 'ok' : 'unreachable', worker, workerHeartbeatAgeMs: age });
   });
 
-  server.get('/metrics', { config: { public: ctx.settings.publicMetrics }, schema: { tags: ['health'], summary: 'Prometheus metrics', produces: ['text/plain'] } }, async (_request, reply) => {
+  server.get('/metrics', { config: { public: ctx.settings.publicMetrics }, schema: { tags: ['health'], summary: 'Prometheus metrics', produces: ['text/plain'], ...(ctx.settings.publicMetrics ? { security: [] } : {}) } }, async (_request, reply) => {
     const { contentType, body } = await ctx.metrics.render();
     return reply.type(contentType).send(body);
   });

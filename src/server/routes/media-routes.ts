@@ -16,7 +16,7 @@ export function registerMediaRoutes(server: ZodServer, ctx: ServerContext): void
     method: ['GET', 'HEAD'],
     url: '/media/*',
     config: { public: true },
-    schema: { tags: ['media'], summary: 'A clip by signed URL (Range supported)', hide: false },
+    schema: { tags: ['media'], summary: 'A clip by signed URL (Range supported)', security: [] },
     handler: async (request, reply) => {
       const handler = requirePart(ctx.parts.mediaHandler, 'the media handler');
       reply.hijack();

@@ -54,6 +54,7 @@ export function registerOAuthRoutes(server: ZodServer, ctx: ServerContext): void
       schema: {
         tags: ['oauth'],
         summary: 'Where the platform redirects after consent',
+        security: [],
         params: platformParams,
         querystring: z.object({ code: z.string().max(4096).optional(), state: z.string().max(200).optional(), error: z.string().max(200).optional(), error_description: z.string().max(1000).optional() }),
         response: { 200: connectedSchema, 201: connectedSchema, 502: problemSchema, ...errorResponses },

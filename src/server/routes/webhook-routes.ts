@@ -25,7 +25,7 @@ export function registerWebhookRoutes(server: ZodServer, ctx: ServerContext): vo
   server.removeAllContentTypeParsers();
   server.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
-  server.post('/webhooks/tiktok', { config: { public: true }, bodyLimit: WEBHOOK_BODY_LIMIT, schema: { tags: ['webhooks'], summary: 'TikTok events (signed)' } }, async (request, reply) => {
+  server.post('/webhooks/tiktok', { config: { public: true }, bodyLimit: WEBHOOK_BODY_LIMIT, schema: { tags: ['webhooks'], security: [], summary: 'TikTok events (signed)' } }, async (request, reply) => {
     const hooks = configured(ctx, 'tiktok');
     const raw = rawBody(request);
     const signature = headerOf(request, 'tiktok-signature');
@@ -37,7 +37,7 @@ export function registerWebhookRoutes(server: ZodServer, ctx: ServerContext): vo
     '/webhooks/meta',
     {
       config: { public: true },
-      schema: { tags: ['webhooks'], summary: 'Meta subscription handshake', querystring: z.object({ 'hub.mode': z.string().optional(), 'hub.challenge': z.string().max(200).optional(), 'hub.verify_token': z.string().max(500).optional() }) },
+      schema: { tags: ['webhooks'], security: [], summary: 'Meta subscription handshake', querystring: z.object({ 'hub.mode': z.string().optional(), 'hub.challenge': z.string().max(200).optional(), 'hub.verify_token': z.string().max(500).optional() }) },
     },
     async (request, reply) => {
       const meta = configured(ctx, 'meta').meta;
@@ -49,7 +49,7 @@ export function registerWebhookRoutes(server: ZodServer, ctx: ServerContext): vo
     },
   );
 
-  server.post('/webhooks/meta', { config: { public: true }, bodyLimit: WEBHOOK_BODY_LIMIT, schema: { tags: ['webhooks'], summary: 'Meta (Instagram) notifications (signed)' } }, async (request, reply) => {
+  server.post('/webhooks/meta', { config: { public: true }, bodyLimit: WEBHOOK_BODY_LIMIT, schema: { tags: ['webhooks'], security: [], summary: 'Meta (Instagram) notifications (signed)' } }, async (request, reply) => {
     const hooks = configured(ctx, 'meta');
     const raw = rawBody(request);
     const signature = headerOf(request, 'x-hub-signature-256');
