@@ -53,8 +53,8 @@ export async function curlUpload(url: string, file: string, options: { method?: 
  * last stdout line; returns that object plus the child's peak RSS in MB (from `process.resourceUsage`,
  * which the child must include as `maxRssKb`).
  */
-export async function runChild<T extends Record<string, unknown>>(script: string, args: string[]): Promise<T & { peak_rss_mb: number }> {
-  const { stdout, stderr, code } = await run(process.execPath, ['--import', 'tsx', script, ...args]);
+export async function runChild<T extends Record<string, unknown>>(script: string, args: string[], options: { plainNode?: boolean } = {}): Promise<T & { peak_rss_mb: number }> {
+  const { stdout, stderr, code } = await run(process.execPath, [...(options.plainNode ? [] : ['--import', 'tsx']), script, ...args]);
   if (code !== 0) throw new Error(`${script} exited ${code}: ${stderr.slice(-2000)}`);
   const last = stdout.trim().split('\n').pop() ?? '{}';
   const parsed = JSON.parse(last) as T & { maxRssKb?: number };

@@ -5,8 +5,10 @@ import { LocalMediaStore } from '../media/local-media-store.js';
 import { loadSecretBox } from '../secrets/secret-box.js';
 import { newId } from '../store/ids.js';
 import type { KyselyStore } from '../store/kysely-store.js';
-import { openStore } from '../store/open-store.js';
-import type { SecretBox } from '../secrets/secret-box.js';
+import { isPostgresUrl, openStore } from '../store/open-store.js';
+import { SecretBox } from '../secrets/secret-box.js';
+import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 
 /** The wired core: what every shell (CLI, server, worker) works with. */
 export interface App {
@@ -29,10 +31,12 @@ export interface App {
  * try { console.log(await app.accounts.list()); } finally { await app.close(); }
  * ```
  */
-export async function openApp(config: Readonly<ClipcastConfig>, options: { clock?: Clock } = {}): Promise<App> {
+export async function openApp(config: Readonly<ClipcastConfig>, options: { clock?: Clock; readOnlyIfMissing?: boolean } = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
-  const secrets = loadSecretBox({ envKey: config.secretKey, keyFile: config.keyFile });
-  const store = await openStore({ url: config.databaseUrl });
+  // A dry run on a machine with no data dir yet must not create one: use a throwaway in-memory store.
+  const ephemeral = options.readOnlyIfMissing && !isPostgresUrl(config.databaseUrl) && !existsSync(config.databaseUrl.replace(/^sqlite:(\/\/)?/i, ''));
+  const secrets = ephemeral ? new SecretBox({ 1: randomBytes(32) }) : loadSecretBox({ envKey: config.secretKey, keyFile: config.keyFile });
+  const store = await openStore({ url: ephemeral ? ':memory:' : config.databaseUrl });
   const makeId = (prefix: string) => newId(prefix, clock.now());
   return {
     config,

@@ -6,3 +6,8 @@ export type * from './ports/platform-adapter.js';
 export * from './input-error.js';
 export * from './ports/store.js';
 export type * from './ports/secrets.js';
+export type * from './ports/notifier.js';
+export { silentLogger } from './ports/notifier.js';
+export * from './clips/index.js';
+export * from './rules/index.js';
+export * from './plan/index.js';

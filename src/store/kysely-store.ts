@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { PlatformId } from '../core/platform-id.js';
 import { ACTIVE_STATES, type PostState } from '../core/post-state.js';
 import type { RemoteState, UploadCheckpoint } from '../core/ports/platform-adapter.js';
@@ -16,11 +16,13 @@ import {
   type PostRecord,
   type StepOutcome,
   type Store,
+  type WebhookDeliveryRecord,
+  type WebhookEndpointRecord,
 } from '../core/ports/store.js';
 import { eventHash, GENESIS_HASH } from './ledger-hash.js';
 import type { DialectName } from './migrations.js';
 import { fromAccount, toAccount, toCampaign, toClip, toEvent, toPost } from './rows.js';
-import type { Database, PostsTable } from './schema.js';
+import type { Database, PostsTable, WebhookDeliveriesTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -510,6 +512,45 @@ export class KyselyStore implements Store {
     return row ? Number(row.used) : 0;
   }
 
+  // ---- outgoing webhooks
+
+  async insertWebhookEndpoint(e: WebhookEndpointRecord): Promise<void> {
+    await this.db.insertInto('webhook_endpoints').values({ id: e.id, url: e.url, secret_enc: e.secretEnc, events: e.events, active: e.active ? 1 : 0, created_at: e.createdAt }).execute();
+  }
+
+  async listWebhookEndpoints(): Promise<WebhookEndpointRecord[]> {
+    const rows = await this.db.selectFrom('webhook_endpoints').selectAll().orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.id, url: r.url, secretEnc: r.secret_enc, events: r.events, active: !!r.active, createdAt: Number(r.created_at) }));
+  }
+
+  async deleteWebhookEndpoint(id: string): Promise<boolean> {
+    const res = await this.db.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+
+  async enqueueWebhookDeliveries(eventType: string, payload: Record<string, unknown>, now: number, makeId: () => string): Promise<number> {
+    const endpoints = (await this.listWebhookEndpoints()).filter((e) => e.active && (e.events === '*' || e.events.split(',').includes(eventType)));
+    if (!endpoints.length) return 0;
+    await this.db
+      .insertInto('webhook_deliveries')
+      .values(endpoints.map((e) => ({ id: makeId(), endpoint_id: e.id, event_type: eventType, payload_json: JSON.stringify(payload), state: 'pending', attempt: 0, next_attempt_at: now, last_status: null, last_error: null, created_at: now, delivered_at: null })))
+      .execute();
+    return endpoints.length;
+  }
+
+  async dueWebhookDeliveries(now: number, limit: number): Promise<WebhookDeliveryRecord[]> {
+    const rows = await this.db.selectFrom('webhook_deliveries').selectAll().where('state', '=', 'pending').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit).execute();
+    return rows.map(toDelivery);
+  }
+
+  async finishWebhookDelivery(id: string, p: { state: 'delivered' | 'pending' | 'failed'; attempt: number; nextAttemptAt: number; lastStatus: number | null; lastError: string | null; deliveredAt: number | null }): Promise<void> {
+    await this.db.updateTable('webhook_deliveries').set({ state: p.state, attempt: p.attempt, next_attempt_at: p.nextAttemptAt, last_status: p.lastStatus, last_error: p.lastError, delivered_at: p.deliveredAt }).where('id', '=', id).execute();
+  }
+
+  async listWebhookDeliveries(limit = 100): Promise<WebhookDeliveryRecord[]> {
+    return (await this.db.selectFrom('webhook_deliveries').selectAll().orderBy('created_at', 'desc').limit(limit).execute()).map(toDelivery);
+  }
+
   async getSetting(key: string): Promise<string | undefined> {
     return (await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
   }
@@ -521,6 +562,22 @@ export class KyselyStore implements Store {
       .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
       .execute();
   }
+}
+
+function toDelivery(r: Selectable<WebhookDeliveriesTable>): WebhookDeliveryRecord {
+  return {
+    id: r.id,
+    endpointId: r.endpoint_id,
+    eventType: r.event_type,
+    payload: JSON.parse(r.payload_json) as Record<string, unknown>,
+    state: r.state as WebhookDeliveryRecord['state'],
+    attempt: r.attempt,
+    nextAttemptAt: Number(r.next_attempt_at),
+    lastStatus: r.last_status,
+    lastError: r.last_error,
+    createdAt: Number(r.created_at),
+    deliveredAt: r.delivered_at === null ? null : Number(r.delivered_at),
+  };
 }
 
 function encodeCursor(at: number, id: string): string {

@@ -206,8 +206,44 @@ export interface Store {
   reserveQuota(bucket: string, windowKey: string, n: number, limit: number): Promise<boolean>;
   quotaUsed(bucket: string, windowKey: string): Promise<number>;
 
+  insertWebhookEndpoint(endpoint: WebhookEndpointRecord): Promise<void>;
+  listWebhookEndpoints(): Promise<WebhookEndpointRecord[]>;
+  deleteWebhookEndpoint(id: string): Promise<boolean>;
+  /** Queues one delivery per active endpoint subscribed to `eventType` ('*' subscribes to all). */
+  enqueueWebhookDeliveries(eventType: string, payload: Record<string, unknown>, now: number, makeId: () => string): Promise<number>;
+  /** Deliveries due now (pending, next attempt passed), oldest first. */
+  dueWebhookDeliveries(now: number, limit: number): Promise<WebhookDeliveryRecord[]>;
+  finishWebhookDelivery(id: string, patch: { state: 'delivered' | 'pending' | 'failed'; attempt: number; nextAttemptAt: number; lastStatus: number | null; lastError: string | null; deliveredAt: number | null }): Promise<void>;
+  listWebhookDeliveries(limit?: number): Promise<WebhookDeliveryRecord[]>;
+
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string, now: number): Promise<void>;
+}
+
+/** An outgoing webhook endpoint; the secret stays encrypted. */
+export interface WebhookEndpointRecord {
+  id: string;
+  url: string;
+  secretEnc: string;
+  /** Event types, comma-separated, or `*`. */
+  events: string;
+  active: boolean;
+  createdAt: number;
+}
+
+/** One outgoing webhook delivery and its retry state. */
+export interface WebhookDeliveryRecord {
+  id: string;
+  endpointId: string;
+  eventType: string;
+  payload: Record<string, unknown>;
+  state: 'pending' | 'delivered' | 'failed';
+  attempt: number;
+  nextAttemptAt: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: number;
+  deliveredAt: number | null;
 }
 
 /** Thrown when a worker writes to a post whose lease it no longer holds. */

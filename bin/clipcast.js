@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// The clipcast CLI. In a git checkout (src/ present, dev dependencies installed) it runs the TypeScript
+// sources through tsx, so it never runs a stale build; an installed package runs dist/.
+import { existsSync } from 'node:fs';
+
+const src = new URL('../src/cli/main.ts', import.meta.url);
+const dist = new URL('../dist/cli/main.js', import.meta.url);
+let runCli;
+if (existsSync(src)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ runCli } = await import(src.href));
+} else if (existsSync(dist)) {
+  ({ runCli } = await import(dist.href));
+} else {
+  process.stderr.write('clipcast is not built: run npm install (or npm run build)\n');
+  process.exit(1);
+}
+process.exitCode = await runCli(process.argv.slice(2));

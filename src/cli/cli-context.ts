@@ -1,0 +1,71 @@
+import { isInputError } from '../core/input-error.js';
+import { NotFoundError, StateConflictError } from '../core/ports/store.js';
+import { loadConfig, type ClipcastConfig } from '../config/load-config.js';
+import { openApp, type App } from '../app/open-app.js';
+
+/** Exit codes: 0 ok, 1 failure (bad input, refused change, remote failure), 2 usage (a flag is wrong). */
+export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2 });
+
+/** What every command gets: output helpers and the app, opened on first use. */
+export interface CliContext {
+  json: boolean;
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  config(): Readonly<ClipcastConfig>;
+  app(): Promise<App>;
+  /** The app for a command that only reads: on a machine with no data dir, an empty in-memory one (nothing is created). */
+  readApp(): Promise<App>;
+  /** Prints `data` as JSON with --json, else the human lines. */
+  print(data: unknown, human: () => string | string[]): void;
+  close(): Promise<void>;
+}
+
+/** Builds the context of one CLI run. */
+export function createCliContext(options: { json: boolean; env?: NodeJS.ProcessEnv; out?: NodeJS.WritableStream; err?: NodeJS.WritableStream; isTTY?: boolean; home?: string }): CliContext {
+  const env = options.env ?? process.env;
+  const out = options.out ?? process.stdout;
+  let config: Readonly<ClipcastConfig> | undefined;
+  let app: Promise<App> | undefined;
+  const ctx: CliContext = {
+    json: options.json,
+    out,
+    err: options.err ?? process.stderr,
+    isTTY: options.isTTY ?? Boolean((process.stdout as { isTTY?: boolean }).isTTY && process.stdin.isTTY),
+    env,
+    config: () => (config ??= loadConfig(env, options.home ? { home: options.home } : {})),
+    app: () => (app ??= openApp(ctx.config())),
+    readApp: () => (app ??= openApp(ctx.config(), { readOnlyIfMissing: true })),
+    print(data, human) {
+      if (options.json) out.write(`${JSON.stringify(data, null, 2)}\n`);
+      else {
+        const lines = human();
+        out.write(`${Array.isArray(lines) ? lines.join('\n') : lines}\n`);
+      }
+    },
+    async close() {
+      if (app) await (await app).close();
+    },
+  };
+  return ctx;
+}
+
+/** Prints an error the way every command does and returns the exit code. Never prints a secret: messages are built secret-free. */
+export function reportError(ctx: Pick<CliContext, 'err' | 'json' | 'out'>, error: unknown): number {
+  if (isInputError(error)) {
+    const usage = error.subject?.startsWith('--') ?? false;
+    if (ctx.json) ctx.out.write(`${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null, subject: error.subject ?? null } }, null, 2)}\n`);
+    ctx.err.write(`error: ${error.message}\n${error.hint ? `  fix: ${error.hint}\n` : ''}`);
+    return usage ? EXIT.usage : EXIT.failure;
+  }
+  if (error instanceof NotFoundError || error instanceof StateConflictError) {
+    if (ctx.json) ctx.out.write(`${JSON.stringify({ error: { code: error.name, message: error.message } }, null, 2)}\n`);
+    ctx.err.write(`error: ${error.message}\n`);
+    return EXIT.failure;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (ctx.json) ctx.out.write(`${JSON.stringify({ error: { code: 'FAILED', message } }, null, 2)}\n`);
+  ctx.err.write(`error: ${message}\n`);
+  return EXIT.failure;
+}

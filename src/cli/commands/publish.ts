@@ -1,0 +1,164 @@
+import type { Command } from 'commander';
+import { createInterface } from 'node:readline/promises';
+import { prepareCampaign } from '../../core/campaigns/prepare-campaign.js';
+import { createCampaign } from '../../core/campaigns/create-campaign.js';
+import type { CampaignPreview, CampaignRequest } from '../../core/campaigns/campaign-request.js';
+import { InputError } from '../../core/input-error.js';
+import { probeMp4 } from '../../media/probe.js';
+import { iso, localTime, systemZone, table } from '../format.js';
+import type { CliContext } from '../cli-context.js';
+
+interface PublishFlags {
+  startDate?: string;
+  interval?: string;
+  timezone?: string;
+  platforms?: string;
+  order?: 'file' | 'viral';
+  window?: string;
+  stagger?: string;
+  backend?: 'direct' | 'postiz';
+  dryRun?: boolean;
+  yes?: boolean;
+  new?: boolean;
+}
+
+/** `publish` and `validate`. */
+export function registerPublish(program: Command, run: (fn: (ctx: CliContext) => Promise<void>) => Promise<void>): void {
+  program
+    .command('publish')
+    .description('turn a CLIPER folder into a campaign: one post per clip and account at planned times')
+    .argument('<dir>', 'CLIPER output folder, or its copys/clips_copys.json')
+    .option('--start-date <when>', 'first slot: "2025-12-01 09:00" in --timezone, an ISO instant, or now')
+    .option('--interval <duration>', 'time between clips: 30m, 4h, 1d, 1h30m, 2w')
+    .option('--timezone <zone>', 'IANA zone of --start-date and --window (default: this system\'s)')
+    .option('--platforms <targets>', 'comma-separated: tiktok (main account), tiktok:@handle, or account ids')
+    .option('--order <order>', 'file (as listed) or viral (viral_potential, highest first)', 'file')
+    .option('--window <hours>', 'daily posting hours, e.g. 09:00-22:00; slots outside move to the next start')
+    .option('--stagger <duration>', 'offset between the platforms of one clip (default: same slot)')
+    .option('--backend <backend>', 'direct (platform APIs) or postiz', 'direct')
+    .option('--dry-run', 'show the plan; write nothing')
+    .option('--new', 'create a new campaign even if this exact one exists')
+    .option('-y, --yes', 'do not ask for confirmation on a terminal')
+    .action((dir: string, flags: PublishFlags) =>
+      run(async (ctx) => {
+        const request = await completeRequest(ctx, dir, flags);
+        const app = request.dryRun ? await ctx.readApp() : await ctx.app();
+        const preview = await prepareCampaign(
+          { accounts: app.accounts, store: app.store, now: () => app.clock.now(), probe: (f) => probeMp4(f), defaultTimezone: systemZone() },
+          request,
+        );
+        if (request.dryRun) {
+          ctx.print(previewJson(preview), () => previewLines(preview, true));
+          return;
+        }
+        if (ctx.isTTY && !ctx.json && !flags.yes) {
+          ctx.out.write(`${previewLines(preview, false).join('\n')}\n`);
+          if (!(await confirm(`Create this campaign (${preview.posts.length} posts)?`))) {
+            ctx.out.write('Nothing written.\n');
+            return;
+          }
+        }
+        const result = await createCampaign({ store: app.store, now: () => app.clock.now(), newId: app.newId, importMedia: (f) => app.media.importFile(f) }, preview);
+        ctx.print(
+          { campaign: { id: result.campaign.id, created: result.created, name: result.campaign.name }, ...previewJson(preview) },
+          () =>
+            result.created
+              ? [...(ctx.isTTY && !flags.yes ? [] : previewLines(preview, false)), `Campaign ${result.campaign.id} created with ${result.posts} posts (state scheduled). Run \`clipcast worker\` to publish them.`]
+              : [`This campaign already exists: ${result.campaign.id} (created ${iso(result.campaign.createdAt)}); no post was added.`, `  See it with: clipcast campaigns show ${result.campaign.id}   (use --new to create another)`],
+        );
+      }),
+    );
+
+  program
+    .command('validate')
+    .description('check every clip against each platform\'s rules; writes nothing')
+    .argument('<dir>', 'CLIPER output folder, or its copys/clips_copys.json')
+    .option('--platforms <targets>', 'platforms or accounts to check for', 'tiktok,instagram,youtube')
+    .action((dir: string, flags: { platforms: string }) =>
+      run(async (ctx) => {
+        const app = await ctx.readApp();
+        const preview = await prepareCampaign(
+          { accounts: app.accounts, store: app.store, now: () => app.clock.now(), probe: (f) => probeMp4(f), defaultTimezone: systemZone() },
+          { source: dir, targets: [flags.platforms], startDate: 'now', interval: '1h', dryRun: true },
+        );
+        const findings = preview.findings.map((f) => ({ clip_id: f.clipId, platform: f.platform, severity: f.severity, field: f.field, code: f.code, message: f.message }));
+        const problems = preview.source.problems.map((p) => ({ clip_id: p.clipId, severity: p.severity, code: p.code, message: p.message }));
+        const probeErrors = [...preview.probes].filter(([, p]) => !p.ok).map(([id, p]) => ({ clip_id: id, severity: 'error', code: p.ok ? '' : p.error.code, message: p.ok ? '' : p.error.message }));
+        const errors = [...findings, ...problems, ...probeErrors].filter((f) => f.severity === 'error').length;
+        ctx.print({ clips: preview.source.clips.length, problems, probe_errors: probeErrors, findings, errors }, () => [
+          `${preview.source.clips.length} clips in ${preview.source.root}`,
+          ...[...problems, ...probeErrors].map((p) => `  ${p.severity.padEnd(7)} clip ${p.clip_id ?? '-'}: ${p.message}`),
+          ...findings.map((f) => `  ${f.severity.padEnd(7)} clip ${f.clip_id} ${f.platform}: ${f.message}`),
+          errors ? `${errors} error(s): those clips are skipped on those platforms.` : 'No errors.',
+        ]);
+        if (errors) process.exitCode = 1;
+      }),
+    );
+}
+
+async function completeRequest(ctx: CliContext, dir: string, flags: PublishFlags): Promise<CampaignRequest> {
+  const missing = !flags.startDate || !flags.interval || !flags.platforms;
+  if (missing && ctx.isTTY && !ctx.json && !flags.dryRun) {
+    const app = await ctx.app();
+    const known = (await app.accounts.list()).map((a) => `${a.platform}:${a.handle}`);
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    try {
+      flags.startDate ??= (await rl.question('Start (e.g. 2025-12-01 09:00, or now): ')).trim() || 'now';
+      flags.interval ??= (await rl.question('Interval between clips (30m, 4h, 1d…) [4h]: ')).trim() || '4h';
+      flags.timezone ??= (await rl.question(`Time zone [${systemZone()}]: `)).trim() || systemZone();
+      flags.platforms ??= (await rl.question(`Targets, comma-separated (${known.join(', ') || 'no accounts yet'}): `)).trim();
+    } finally {
+      rl.close();
+    }
+  }
+  if (!flags.startDate) throw new InputError('START_DATE_MISSING', '--start-date is required', 'pass --start-date "2025-12-01 09:00" (in --timezone) or --start-date now', '--start-date');
+  if (!flags.interval) throw new InputError('INTERVAL_MISSING', '--interval is required', 'pass --interval 4h (30m, 1d, 1h30m, 2w…)', '--interval');
+  if (!flags.platforms) throw new InputError('PLATFORMS_MISSING', '--platforms is required', 'pass --platforms tiktok,instagram,youtube (or platform:@handle, or account ids)', '--platforms');
+  if (flags.backend && flags.backend !== 'direct' && flags.backend !== 'postiz') {
+    throw new InputError('BACKEND_INVALID', `--backend "${flags.backend}" is not a backend`, 'use --backend direct or --backend postiz', '--backend');
+  }
+  return {
+    source: dir,
+    targets: [flags.platforms],
+    startDate: flags.startDate,
+    interval: flags.interval,
+    ...(flags.timezone ? { timezone: flags.timezone } : {}),
+    order: flags.order ?? 'file',
+    ...(flags.window ? { window: flags.window } : {}),
+    ...(flags.stagger ? { stagger: flags.stagger } : {}),
+    backend: flags.backend ?? 'direct',
+    dryRun: flags.dryRun ?? false,
+    forceNew: flags.new ?? false,
+  };
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function previewJson(p: CampaignPreview) {
+  return {
+    timezone: p.timezone,
+    posts: p.posts.map((x) => ({ clip_id: x.clipId, platform: x.platform, account: x.handle ?? x.accountId, scheduled_at: iso(x.scheduledAt), ...(x.shifted ? { shifted_from: iso(x.shifted.from), shift_reason: x.shifted.reason } : {}) })),
+    skipped: p.skipped.map((s) => ({ clip_id: s.clipId, ...(s.platform ? { platform: s.platform } : {}), reason: s.reason })),
+    warnings: p.findings.filter((f) => f.severity === 'warning').map((f) => ({ clip_id: f.clipId, platform: f.platform, message: f.message })),
+    notes: p.plan.notes,
+  };
+}
+
+function previewLines(p: CampaignPreview, dryRun: boolean): string[] {
+  const rows = [['when (' + p.timezone + ')', 'UTC', 'clip', 'platform', 'account'], ...p.posts.map((x) => [localTime(x.scheduledAt, p.timezone), iso(x.scheduledAt), String(x.clipId), x.platform, x.handle ?? '(no account yet)'])];
+  return [
+    `${dryRun ? 'Dry run: ' : ''}${p.posts.length} posts for ${p.source.videoId} (${p.source.clips.length} clips) from ${p.source.root}`,
+    ...table(rows).map((l) => `  ${l}`),
+    ...(p.skipped.length ? ['Skipped:', ...p.skipped.map((s) => `  clip ${s.clipId ?? '-'}${s.platform ? ` on ${s.platform}` : ''}: ${s.reason}`)] : []),
+    ...p.findings.filter((f) => f.severity === 'warning').map((f) => `  warning: clip ${f.clipId} ${f.platform}: ${f.message}`),
+    ...p.plan.notes.map((n) => `  note: ${n}`),
+    ...(dryRun ? ['Nothing was written.'] : []),
+  ];
+}

@@ -1,0 +1,82 @@
+import { Command, CommanderError } from 'commander';
+import { createCliContext, EXIT, reportError, type CliContext } from './cli-context.js';
+import { registerAccounts } from './commands/accounts.js';
+import { registerCampaigns } from './commands/campaigns.js';
+import { registerPosts } from './commands/posts.js';
+import { registerPublish } from './commands/publish.js';
+import { registerProviders } from './commands/providers.js';
+
+/** I/O of one CLI run (tests pass their own streams). */
+export interface CliIo {
+  out?: NodeJS.WritableStream;
+  err?: NodeJS.WritableStream;
+  env?: NodeJS.ProcessEnv;
+  isTTY?: boolean;
+}
+
+/**
+ * Runs the `clipcast` CLI with `argv` (without node and script) and returns the exit code:
+ * 0 ok, 1 failure, 2 usage.
+ *
+ * @example
+ * ```ts
+ * const code = await runCli(['publish', 'output/talk', '--dry-run', '--start-date', 'now', '--interval', '4h', '--platforms', 'tiktok']);
+ * ```
+ */
+export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
+  const out = io.out ?? process.stdout;
+  const err = io.err ?? process.stderr;
+  let code: number = EXIT.ok;
+  const program = new Command('clipcast')
+    .description('Publish CLIPER clips to TikTok, Instagram Reels and YouTube Shorts, exactly once.')
+    .version('0.1.0')
+    .option('--json', 'machine-readable output')
+    .option('--home <dir>', 'data dir (default $CLIPCAST_HOME or ~/.clipcast)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) })
+    .showHelpAfterError('(add --help for usage)');
+
+  const run = async (fn: (ctx: CliContext) => Promise<void>): Promise<void> => {
+    const opts = program.opts<{ json?: boolean; home?: string }>();
+    const ctx = createCliContext({ json: !!opts.json, out, err, ...(io.env ? { env: io.env } : {}), ...(io.isTTY !== undefined ? { isTTY: io.isTTY && !opts.json } : opts.json ? { isTTY: false } : {}), ...(opts.home ? { home: opts.home } : {}) });
+    try {
+      process.exitCode = undefined;
+      await fn(ctx);
+      code = typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+    } catch (error) {
+      code = reportError(ctx, error);
+    } finally {
+      process.exitCode = undefined;
+      await ctx.close();
+    }
+  };
+
+  registerPublish(program, run);
+  registerAccounts(program, run);
+  registerCampaigns(program, run);
+  registerPosts(program, run);
+  registerProviders(program, run);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    throw error;
+  }
+  return code;
+}
+
+const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (invokedDirectly) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = EXIT.failure;
+    },
+  );
+}

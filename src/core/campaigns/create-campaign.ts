@@ -1,0 +1,80 @@
+import type { ClipRecord, CampaignRecord, NewCampaign, Store } from '../ports/store.js';
+import type { CampaignPreview } from './campaign-request.js';
+
+/** What {@link createCampaign} needs. */
+export interface CreateDeps {
+  store: Store;
+  now: () => number;
+  newId: (prefix: string) => string;
+  /** Copies a clip into the media store (content-addressed) and returns where it is. */
+  importMedia: (file: string) => Promise<{ sha256: string; path: string; size: number }>;
+}
+
+/**
+ * Writes a prepared campaign: clips into the media store first (content-addressed, so a failure
+ * leaves nothing that matters), then campaign, clips and posts in one transaction. Re-running the same
+ * request finds the existing campaign (`created: false`) instead of duplicating its posts.
+ *
+ * @example
+ * ```ts
+ * const { campaign, created } = await createCampaign(deps, await prepareCampaign(prepDeps, request));
+ * ```
+ */
+export async function createCampaign(deps: CreateDeps, preview: CampaignPreview): Promise<{ campaign: CampaignRecord; created: boolean; posts: number }> {
+  if (preview.targets.some((t) => t.accountId.startsWith('dry-run:'))) throw new Error('a dry-run preview cannot be written');
+  const existing = await findByFingerprint(deps.store, preview.fingerprint);
+  if (existing) return { campaign: existing, created: false, posts: 0 };
+  const campaignId = deps.newId('camp');
+  const clipIds = new Set(preview.posts.map((p) => p.clipId));
+  const clips: ClipRecord[] = [];
+  for (const clip of preview.source.clips.filter((c) => clipIds.has(c.clipId))) {
+    const stored = await deps.importMedia(clip.file!);
+    const probe = preview.probes.get(clip.clipId);
+    clips.push({
+      id: deps.newId('clip'),
+      campaignId,
+      clipId: clip.clipId,
+      mediaSha256: stored.sha256,
+      mediaPath: stored.path,
+      size: stored.size,
+      probe: probe ? { ...probe } : {},
+      copy: clip.copy,
+      metadata: { ...clip.metadata, hashtags: clip.hashtags, styleFolder: clip.styleFolder, extra: clip.extra },
+    });
+  }
+  const clipRow = new Map(clips.map((c) => [c.clipId, c]));
+  const r = preview.request;
+  const input: NewCampaign = {
+    campaign: {
+      id: campaignId,
+      name: preview.source.videoId,
+      sourceDir: preview.source.root,
+      clipsFileSha256: preview.source.clipsFileSha256,
+      fingerprint: preview.fingerprint,
+      startAt: preview.start,
+      intervalText: r.interval,
+      timezone: preview.timezone,
+      orderBy: r.order ?? 'file',
+      windowText: r.window ?? null,
+      backend: r.backend ?? 'direct',
+    },
+    clips,
+    posts: preview.posts.map((p) => ({
+      id: deps.newId('post'),
+      campaignId,
+      clipRowId: clipRow.get(p.clipId)!.id,
+      clipId: p.clipId,
+      accountId: p.accountId,
+      platform: p.platform,
+      scheduledAt: p.scheduledAt,
+      timezone: preview.timezone,
+      content: p.content,
+    })),
+  };
+  const result = await deps.store.createCampaign(input, deps.now());
+  return { ...result, posts: result.created ? input.posts.length : 0 };
+}
+
+async function findByFingerprint(store: Store, fingerprint: string): Promise<CampaignRecord | undefined> {
+  return (await store.listCampaigns()).find((c) => c.fingerprint === fingerprint);
+}

@@ -1,0 +1,317 @@
+import type { AccountService } from '../accounts/account-service.js';
+import type { Clock } from '../clock.js';
+import { isFinalState, type PostState } from '../post-state.js';
+import type { PlatformId } from '../platform-id.js';
+import { PublishError, isPublishError } from '../publish-error.js';
+import type { Logger, Notifier } from '../ports/notifier.js';
+import { silentLogger } from '../ports/notifier.js';
+import type { MediaInfo, PlatformAdapter, PublishContext, StepResult } from '../ports/platform-adapter.js';
+import { LeaseLostError, type AccountRecord, type ClipRecord, type PostError, type PostRecord, type Store } from '../ports/store.js';
+import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-policy.js';
+import { TokenRefresher } from './token-refresher.js';
+
+/** Live activity for progress views (not durable). */
+export type EngineActivity =
+  | { type: 'transition'; post: PostRecord; from: PostState; to: PostState; detail?: string }
+  | { type: 'upload'; postId: string; platform: PlatformId; bytes: number; total: number };
+
+/** Options of {@link Engine}; every default documented here. */
+export interface EngineOptions {
+  store: Store;
+  accounts: AccountService;
+  /** The adapter that publishes for an account (sandbox or real endpoints). */
+  adapterFor(account: AccountRecord): PlatformAdapter;
+  /** Where a clip's file is, and its public URL if served. */
+  mediaFor(clip: ClipRecord): MediaInfo;
+  clock: Clock;
+  /** This worker's id, written as lease owner. */
+  workerId: string;
+  /** Lease length in ms (default 60 s); renewed while a step runs. */
+  leaseMs?: number;
+  /** Posts in flight at once in this worker (default 8). */
+  concurrency?: number;
+  /** Posts in flight per account (default 2). */
+  perAccount?: number;
+  /** Posts in flight per platform (default 4). */
+  perPlatform?: number;
+  retry?: Partial<RetryPolicy>;
+  notifier?: Notifier;
+  logger?: Logger;
+  /** Randomness for jitter (default Math.random). */
+  random?: () => number;
+  /** Progress callback. */
+  onActivity?: (activity: EngineActivity) => void;
+  /** Renews leases of running steps on this real-time interval in ms (default leaseMs / 3; 0 disables). */
+  renewEveryMs?: number;
+}
+
+/**
+ * The publishing engine: claims due posts with a lease, runs each post's next step through its
+ * adapter, and records the outcome and the next step in one transaction with its ledger rows.
+ *
+ * @remarks
+ * Owns retries (exponential backoff, full jitter, Retry-After honoured, a maximum attempt count), the
+ * `needs_reauth` pause of an account, quota deferrals and token refresh (once per account). It keeps
+ * no state that matters in memory: a post whose worker died is claimed again when its lease expires
+ * and resumes from its checkpoint, and the adapter reconciles an unknown outcome before any new call.
+ *
+ * @example
+ * ```ts
+ * const engine = new Engine({ store, accounts, adapterFor, mediaFor, clock, workerId: 'w1' });
+ * await engine.runDue(); // claims what is due and runs it to its next wait
+ * ```
+ */
+export class Engine {
+  readonly #o: Required<Omit<EngineOptions, 'retry' | 'onActivity' | 'notifier'>> & { retry: RetryPolicy; onActivity?: EngineOptions['onActivity']; notifier?: Notifier };
+  readonly #refresher: TokenRefresher;
+  readonly #inFlight = new Map<string, { post: PostRecord; abort: AbortController; done: Promise<void> }>();
+  #stopping = false;
+
+  constructor(options: EngineOptions) {
+    const leaseMs = options.leaseMs ?? 60_000;
+    this.#o = {
+      leaseMs,
+      concurrency: 8,
+      perAccount: 2,
+      perPlatform: 4,
+      logger: silentLogger,
+      random: Math.random,
+      renewEveryMs: Math.floor(leaseMs / 3),
+      ...options,
+      retry: { ...DEFAULT_RETRY_POLICY, ...(options.retry ?? {}) },
+    };
+    this.#refresher = new TokenRefresher(options.accounts);
+  }
+
+  /** Posts being worked on now. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Claims due posts within the concurrency bounds and starts them; returns how many it started. */
+  async claimAndStart(): Promise<number> {
+    if (this.#stopping) return 0;
+    const free = this.#o.concurrency - this.#inFlight.size;
+    if (free <= 0) return 0;
+    const exclude = await this.#excludedAccounts();
+    const posts = await this.#o.store.claimDuePosts({
+      owner: this.#o.workerId,
+      now: this.#o.clock.now(),
+      leaseMs: this.#o.leaseMs,
+      limit: free,
+      excludeAccountIds: exclude,
+    });
+    for (const post of posts) this.#start(post);
+    return posts.length;
+  }
+
+  /** Claims and runs everything due until nothing due is left and nothing is in flight (tests, demo). */
+  async runDue(): Promise<void> {
+    for (;;) {
+      const started = await this.claimAndStart();
+      if (!started && !this.#inFlight.size) return;
+      await Promise.race([...this.#inFlight.values()].map((f) => f.done));
+    }
+  }
+
+  /** Resolves when every post in flight has reached its next wait. */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size) await Promise.all([...this.#inFlight.values()].map((f) => f.done));
+  }
+
+  /** A promise that settles when any in-flight post settles (for dispatchers). */
+  anySettled(): Promise<void> {
+    return Promise.race([...this.#inFlight.values()].map((f) => f.done));
+  }
+
+  /** Stops claiming; aborts running steps, which release their posts for another worker to resume. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    for (const f of this.#inFlight.values()) f.abort.abort();
+    await this.idle();
+  }
+
+  async #excludedAccounts(): Promise<string[]> {
+    if (!this.#inFlight.size) return [];
+    const perAccount = new Map<string, number>();
+    const perPlatform = new Map<string, number>();
+    for (const { post } of this.#inFlight.values()) {
+      perAccount.set(post.accountId, (perAccount.get(post.accountId) ?? 0) + 1);
+      perPlatform.set(post.platform, (perPlatform.get(post.platform) ?? 0) + 1);
+    }
+    const fullPlatforms = [...perPlatform].filter(([, n]) => n >= this.#o.perPlatform).map(([p]) => p);
+    const excluded = new Set([...perAccount].filter(([, n]) => n >= this.#o.perAccount).map(([a]) => a));
+    if (fullPlatforms.length) {
+      for (const a of await this.#o.store.listAccounts()) if (fullPlatforms.includes(a.platform)) excluded.add(a.id);
+    }
+    return [...excluded];
+  }
+
+  #start(post: PostRecord): void {
+    const abort = new AbortController();
+    const entry = { post, abort, done: Promise.resolve() };
+    entry.done = this.#run(post, abort.signal)
+      .catch((error: unknown) => {
+        this.#o.logger.error({ postId: post.id, err: describe(error) }, 'engine error');
+      })
+      .finally(() => this.#inFlight.delete(post.id));
+    this.#inFlight.set(post.id, entry);
+  }
+
+  async #run(claimed: PostRecord, signal: AbortSignal): Promise<void> {
+    const { store, clock } = this.#o;
+    let post = claimed;
+    const renew = this.#o.renewEveryMs > 0
+      ? setInterval(() => {
+          store.renewLease(post.id, this.#o.workerId, clock.now() + this.#o.leaseMs).catch(() => undefined);
+        }, this.#o.renewEveryMs)
+      : undefined;
+    renew?.unref();
+    try {
+      for (;;) {
+        const account = await store.getAccount(post.accountId);
+        if (!account || !account.active) {
+          await this.#finish(post, { state: 'failed', error: { code: 'ACCOUNT_REMOVED', message: `account ${post.accountId} was removed`, kind: 'invalid', retryable: false } });
+          return;
+        }
+        if (account.status === 'needs_reauth') {
+          await this.#finish(post, { state: 'needs_reauth', detail: `account ${account.platform}:${account.handle} must be reconnected` });
+          return;
+        }
+        const next = await this.#step(post, account, signal);
+        if (!next) return;
+        post = next;
+      }
+    } finally {
+      if (renew) clearInterval(renew);
+    }
+  }
+
+  /** Runs one step; returns the post when the same worker should go on at once, else undefined. */
+  async #step(post: PostRecord, account: AccountRecord, signal: AbortSignal): Promise<PostRecord | undefined> {
+    const { store, clock } = this.#o;
+    const adapter = this.#o.adapterFor(account);
+    const clip = await store.getClip(post.clipRowId);
+    if (!clip) throw new Error(`clip ${post.clipRowId} of post ${post.id} is missing`);
+    let result: StepResult;
+    try {
+      const adapterAccount = await this.#refresher.fresh(account, adapter);
+      const ctx: PublishContext = {
+        postId: post.id,
+        state: post.state,
+        attempt: post.attempt,
+        account: adapterAccount,
+        media: this.#o.mediaFor(clip),
+        content: post.content,
+        scheduledAt: post.scheduledAt,
+        remote: post.remote,
+        upload: await store.getUploadSession(post.id),
+        clock,
+        signal,
+        checkpoint: (patch) => store.checkpoint(post.id, this.#o.workerId, patch, clock.now()),
+        saveCredentials: (credentials, expiresAt) => this.#o.accounts.saveCredentials(account.id, credentials, expiresAt),
+        progress: (bytes, total) => this.#o.onActivity?.({ type: 'upload', postId: post.id, platform: post.platform, bytes, total }),
+      };
+      result = await adapter.step(ctx);
+    } catch (error) {
+      if (error instanceof LeaseLostError) {
+        this.#o.logger.warn({ postId: post.id }, 'lease lost; another worker continues this post');
+        return undefined;
+      }
+      if (signal.aborted) {
+        // Stopping: leave the post where it is, due now, for the next worker to resume from its checkpoint.
+        await this.#finish(post, { state: post.state, detail: 'worker stopped', quiet: true }).catch(() => undefined);
+        return undefined;
+      }
+      await this.#failure(post, account, error);
+      return undefined;
+    }
+    if (result.status === 'published') {
+      await this.#finish(post, { state: 'published', remoteId: result.remoteId, permalink: result.permalink ?? null, detail: result.note });
+      await this.#o.notifier?.notify('post.published', { postId: post.id, campaignId: post.campaignId, clipId: post.clipId, platform: post.platform, remoteId: result.remoteId, permalink: result.permalink ?? null });
+      this.#o.logger.info({ postId: post.id, clipId: post.clipId, platform: post.platform, permalink: result.permalink }, 'published');
+      return undefined;
+    }
+    const delay = result.delayMs ?? 0;
+    const keep = delay === 0 && !this.#stopping;
+    const updated = await this.#finish(post, { state: result.next, nextAttemptAt: clock.now() + delay, keepLease: keep, detail: result.note });
+    return keep ? updated : undefined;
+  }
+
+  async #failure(post: PostRecord, account: AccountRecord, raw: unknown): Promise<void> {
+    const { clock, retry } = this.#o;
+    const error = isPublishError(raw)
+      ? raw
+      : new PublishError(`unexpected error: ${describe(raw)}`, { platform: 'core', code: 'INTERNAL', kind: 'retryable', cause: raw });
+    const lastError: PostError = { code: error.code, message: error.message, kind: error.kind, retryable: error.retryable, ...(error.status ? { status: error.status } : {}) };
+    const now = clock.now();
+    switch (error.kind) {
+      case 'needs_reauth': {
+        await this.#o.store.updateAccount(account.id, { status: 'needs_reauth', updatedAt: now }, { type: 'account.needs_reauth', data: { code: error.code, message: error.message } });
+        await this.#finish(post, { state: 'needs_reauth', error: lastError });
+        await this.#o.notifier?.notify('account.needs_reauth', { accountId: account.id, platform: account.platform, handle: account.handle, reason: error.message });
+        this.#o.logger.warn({ accountId: account.id, platform: account.platform, code: error.code }, 'account needs to be reconnected; its posts wait');
+        return;
+      }
+      case 'quota': {
+        const until = error.deferUntil ?? now + 3_600_000;
+        await this.#finish(post, { state: 'deferred', nextAttemptAt: until, error: lastError, detail: `quota: ${error.message}; next try ${new Date(until).toISOString()}` });
+        await this.#o.notifier?.notify('post.deferred', { postId: post.id, clipId: post.clipId, platform: post.platform, until: new Date(until).toISOString(), reason: error.message });
+        this.#o.logger.info({ postId: post.id, platform: post.platform, until: new Date(until).toISOString() }, 'deferred by quota');
+        return;
+      }
+      case 'invalid':
+        await this.#fail(post, lastError);
+        return;
+      default: {
+        const attempt = post.attempt + 1;
+        if (attempt >= retry.maxAttempts) {
+          await this.#fail(post, { ...lastError, message: `${lastError.message} (gave up after ${attempt} attempts)` }, attempt);
+          return;
+        }
+        const delay = retryDelay(attempt, retry, this.#o.random, error.retryAfterMs);
+        await this.#finish(post, { state: 'retry_wait', nextAttemptAt: now + delay, attempt, error: lastError, detail: `${error.kind}: retry ${attempt + 1}/${retry.maxAttempts} in ${Math.round(delay / 1000)}s` });
+        this.#o.logger.info({ postId: post.id, platform: post.platform, code: error.code, attempt, delayMs: delay }, 'will retry');
+      }
+    }
+  }
+
+  async #fail(post: PostRecord, error: PostError, attempt?: number): Promise<void> {
+    await this.#finish(post, { state: 'failed', error, ...(attempt !== undefined ? { attempt } : {}) });
+    await this.#o.notifier?.notify('post.failed', { postId: post.id, campaignId: post.campaignId, clipId: post.clipId, platform: post.platform, code: error.code, reason: error.message });
+    this.#o.logger.warn({ postId: post.id, clipId: post.clipId, platform: post.platform, code: error.code }, `failed: ${error.message}`);
+  }
+
+  async #finish(
+    post: PostRecord,
+    o: { state: PostState; nextAttemptAt?: number; keepLease?: boolean; attempt?: number; remoteId?: string; permalink?: string | null; error?: PostError; detail?: string; quiet?: boolean },
+  ): Promise<PostRecord> {
+    const now = this.#o.clock.now();
+    const data: Record<string, unknown> = { from: post.state, to: o.state, worker: this.#o.workerId };
+    if (o.detail) data.detail = o.detail;
+    if (o.error) data.error = o.error;
+    if (o.remoteId) data.remoteId = o.remoteId;
+    const updated = await this.#o.store.finishStep(
+      post.id,
+      this.#o.workerId,
+      {
+        state: o.state,
+        nextAttemptAt: o.nextAttemptAt ?? now,
+        keepLease: o.keepLease ?? false,
+        ...(o.attempt !== undefined ? { attempt: o.attempt } : {}),
+        ...(o.remoteId !== undefined ? { remoteId: o.remoteId } : {}),
+        ...(o.permalink !== undefined ? { permalink: o.permalink } : {}),
+        ...(o.error !== undefined ? { lastError: o.error } : isFinalState(o.state) ? {} : {}),
+        events: [{ type: o.quiet ? 'post.released' : 'post.transition', data }],
+      },
+      now,
+    );
+    if (post.state !== o.state) this.#o.onActivity?.({ type: 'transition', post: updated, from: post.state, to: o.state, ...(o.detail ? { detail: o.detail } : {}) });
+    return updated;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,147 @@
+import { open } from 'node:fs/promises';
+import { createFile, MP4BoxBuffer } from 'mp4box';
+import type { Movie, Track } from 'mp4box';
+
+/** What clipcast needs to know about an MP4 to validate it against the platforms' rules. */
+export interface ProbeInfo {
+  ok: true;
+  durationSec: number;
+  width: number;
+  height: number;
+  /** RFC 6381 codec string of the first video track, e.g. `avc1.64001f` (H.264), `hvc1.…` (H.265). */
+  videoCodec: string;
+  /** Codec string of the first audio track, e.g. `mp4a.40.2` (AAC-LC), or null when silent. */
+  audioCodec: string | null;
+  /** Average frames per second of the video track. */
+  fps: number;
+  /**
+   * Average media bitrate, bits per second: the sum of the video and audio tracks' bitrates (sample
+   * bytes over track duration), so padding boxes do not count; file size over duration when unknown.
+   */
+  bitrate: number;
+  /** File size in bytes. */
+  size: number;
+  /** True when `moov` comes before `mdat` (Instagram requires it). */
+  faststart: boolean;
+  /** Bytes the probe read (diagnostics: a faststart file costs about one chunk whatever its size). */
+  bytesRead?: number;
+}
+
+/** Why a file could not be probed; a per-clip error, never a crash. */
+export interface ProbeFailure {
+  ok: false;
+  error: { code: 'PROBE_NOT_FOUND' | 'PROBE_EMPTY' | 'PROBE_NOT_MP4' | 'PROBE_NO_VIDEO' | 'PROBE_TRUNCATED' | 'PROBE_UNREADABLE'; message: string };
+}
+
+/** Result of {@link probeMp4}. */
+export type ProbeResult = ProbeInfo | ProbeFailure;
+
+/** Options of {@link probeMp4}. */
+export interface ProbeOptions {
+  /** Bytes read per chunk. Default 64 KiB. */
+  chunkSize?: number;
+  /** Stop after reading this many bytes without a complete `moov`. Default 64 MiB. */
+  maxBytesRead?: number;
+}
+
+/**
+ * Reads an MP4's `moov` in chunks with mp4box (skipping `mdat` by seeking, so a faststart file costs a
+ * few KB of reads whatever its size) and reports duration, size, codecs, fps, bitrate and faststart.
+ * A missing, empty, corrupt or non-MP4 file gives `{ ok: false, error }`.
+ *
+ * @example
+ * ```ts
+ * const probe = await probeMp4('output/talk/7.mp4');
+ * if (probe.ok) console.log(probe.width, probe.height, probe.durationSec, probe.faststart);
+ * else console.error(probe.error.message);
+ * ```
+ */
+export async function probeMp4(file: string, options: ProbeOptions = {}): Promise<ProbeResult> {
+  const chunkSize = options.chunkSize ?? 64 * 1024;
+  const maxBytesRead = options.maxBytesRead ?? 64 * 1024 * 1024;
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'PROBE_NOT_FOUND' : 'PROBE_UNREADABLE';
+    return fail(code, `${file}: ${code === 'PROBE_NOT_FOUND' ? 'file not found' : (error as Error).message}`);
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return fail('PROBE_EMPTY', `${file} is empty (0 bytes); export the clip again`);
+    const mp4 = createFile(false);
+    let movie: Movie | null = null;
+    let parseError: string | null = null;
+    mp4.onReady = (info) => {
+      movie = info;
+    };
+    mp4.onError = (_module, message) => {
+      parseError = message;
+    };
+    let position = 0;
+    let bytesRead = 0;
+    while (movie === null && parseError === null && position < size && bytesRead < maxBytesRead) {
+      const length = Math.min(chunkSize, size - position);
+      const chunk = Buffer.alloc(length);
+      const { bytesRead: n } = await handle.read(chunk, 0, length, position);
+      if (n === 0) break;
+      bytesRead += n;
+      const buffer = MP4BoxBuffer.fromArrayBuffer(chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + n), position);
+      let next: number;
+      try {
+        next = mp4.appendBuffer(buffer, position + n >= size);
+      } catch (error) {
+        parseError = (error as Error).message;
+        break;
+      }
+      // mp4box answers the next file position it needs; past a large mdat that is a seek, not a read.
+      position = typeof next === 'number' && next > position ? next : position + n;
+    }
+    if (movie === null) mp4.flush();
+    const info = movie as Movie | null;
+    if (info === null || !info.hasMoov) {
+      return fail('PROBE_NOT_MP4', `${file} is not a readable MP4 (no complete moov box${parseError ? `: ${parseError}` : ''}); export the clip again as MP4`);
+    }
+    const video = info.videoTracks[0];
+    if (!video) return fail('PROBE_NO_VIDEO', `${file} has no video track`);
+    const audio: Track | undefined = info.audioTracks[0];
+    const sampleBytes = info.tracks.reduce((sum, track) => sum + (track.size > 0 ? track.size : 0), 0);
+    if (sampleBytes > size) {
+      return fail('PROBE_TRUNCATED', `${file} is cut short: its tracks need ${sampleBytes} bytes of samples but the file has ${size}; export the clip again`);
+    }
+    const durationSec = movieDuration(info, video);
+    const fps = video.duration > 0 ? video.nb_samples / (video.duration / video.timescale) : 0;
+    return {
+      ok: true,
+      durationSec,
+      width: video.video?.width ?? video.track_width,
+      height: video.video?.height ?? video.track_height,
+      videoCodec: video.codec,
+      audioCodec: audio?.codec ?? null,
+      fps: Math.round(fps * 1000) / 1000,
+      bitrate: mediaBitrate(video, audio, size, durationSec),
+      size,
+      faststart: info.isProgressive,
+      bytesRead,
+    };
+  } catch (error) {
+    return fail('PROBE_NOT_MP4', `${file} could not be read as MP4: ${(error as Error).message}`);
+  } finally {
+    await handle.close();
+  }
+}
+
+function movieDuration(info: Movie, video: Track): number {
+  if (info.duration > 0 && info.timescale > 0) return info.duration / info.timescale;
+  return video.timescale > 0 ? video.duration / video.timescale : 0;
+}
+
+function mediaBitrate(video: Track, audio: Track | undefined, size: number, durationSec: number): number {
+  const tracks = (video.bitrate > 0 ? video.bitrate : 0) + (audio && audio.bitrate > 0 ? audio.bitrate : 0);
+  if (tracks > 0) return Math.round(tracks);
+  return durationSec > 0 ? Math.round((size * 8) / durationSec) : 0;
+}
+
+function fail(code: ProbeFailure['error']['code'], message: string): ProbeFailure {
+  return { ok: false, error: { code, message } };
+}

@@ -1,0 +1,106 @@
+/**
+ * Typed options of the Instagram Reels adapter, with the real Meta endpoints as defaults.
+ *
+ * @example
+ * ```ts
+ * const config = instagramConfig({ instagramApp: { clientId, clientSecret, redirectUri } });
+ * const sandbox = sandboxInstagramConfig(emulator.url);
+ * ```
+ */
+export interface InstagramConfig {
+  /** Graph API version path segment. Default `v25.0` (a current version; correction 6). */
+  graphVersion: string;
+  /** Base URLs, injectable so tests aim at the emulator. Defaults: Meta's hosts. */
+  urls: {
+    /** Default `https://graph.instagram.com`. */
+    graphInstagram: string;
+    /** Default `https://graph.facebook.com`. */
+    graphFacebook: string;
+    /** Default `https://api.instagram.com` (IG Login code exchange). */
+    apiInstagram: string;
+    /** Default `https://www.instagram.com` (IG Login authorize page). */
+    wwwInstagram: string;
+    /** Default `https://www.facebook.com` (FB Login dialog). */
+    wwwFacebook: string;
+    /** Default `https://rupload.facebook.com` (used only when a container answers without `uri`). */
+    rupload: string;
+  };
+  /** Instagram Login app (Business Login for Instagram). */
+  instagramApp?: { clientId: string; clientSecret: string; redirectUri: string };
+  /** Facebook Login for Business app. */
+  facebookApp?: { clientId: string; clientSecret: string; redirectUri: string };
+  /**
+   * How the video gets to Meta. `auto` (default): resumable upload from disk on Facebook Login, and
+   * `video_url` (ctx.media.publicUrl) on Instagram Login, where resumable is not documented (correction 3).
+   * `resumable-everywhere` also tries resumable on Instagram Login (unconfirmed). `video-url`: always pull.
+   */
+  uploadMode: 'auto' | 'resumable-everywhere' | 'video-url';
+  /** Polling of the container: first check, interval, growth, cap per interval. Defaults 10 s, 60 s, ×1.5, 120 s. */
+  poll: { firstDelayMs: number; intervalMs: number; backoff: number; maxIntervalMs: number;
+    /** After this long without FINISHED, poll rarely (a timeout to reconcile later, not an error). Default 5 min (Meta's advice). */
+    maxWaitMs: number;
+    /** Interval after `maxWaitMs`. Default 10 min (the container lives 24 h). */
+    lateIntervalMs: number };
+  /** Refresh IG Login long-lived tokens when less than this remains. Default 10 days (tokens last 60). */
+  refreshBeforeExpiryMs: number;
+  /** Usage percentage (X-App-Usage / X-Business-Use-Case-Usage) at which to hold off. Default 90. */
+  usageSlowdownPct: number;
+  /** Hold-off when usage is high and Meta gives no regain time. Default 5 min. */
+  usageSlowdownMs: number;
+  /** Deferral when the publishing quota is used up (rolling 24 h window). Default 1 h. */
+  quotaRecheckMs: number;
+}
+
+/** The defaults, aimed at Meta. */
+export const DEFAULT_INSTAGRAM_CONFIG: Readonly<InstagramConfig> = Object.freeze({
+  graphVersion: 'v25.0',
+  urls: Object.freeze({
+    graphInstagram: 'https://graph.instagram.com',
+    graphFacebook: 'https://graph.facebook.com',
+    apiInstagram: 'https://api.instagram.com',
+    wwwInstagram: 'https://www.instagram.com',
+    wwwFacebook: 'https://www.facebook.com',
+    rupload: 'https://rupload.facebook.com',
+  }),
+  uploadMode: 'auto' as const,
+  poll: Object.freeze({ firstDelayMs: 10_000, intervalMs: 60_000, backoff: 1.5, maxIntervalMs: 120_000, maxWaitMs: 5 * 60_000, lateIntervalMs: 10 * 60_000 }),
+  refreshBeforeExpiryMs: 10 * 86_400_000,
+  usageSlowdownPct: 90,
+  usageSlowdownMs: 5 * 60_000,
+  quotaRecheckMs: 3_600_000,
+});
+
+/** Merges `overrides` over the defaults and freezes the result. */
+export function instagramConfig(overrides: Partial<Omit<InstagramConfig, 'urls' | 'poll'>> & { urls?: Partial<InstagramConfig['urls']>; poll?: Partial<InstagramConfig['poll']> } = {}): InstagramConfig {
+  if (overrides.graphVersion !== undefined && !/^v\d+\.\d+$/.test(overrides.graphVersion)) {
+    throw new Error(`instagram graphVersion must look like v25.0, got ${overrides.graphVersion}`);
+  }
+  return Object.freeze({
+    ...DEFAULT_INSTAGRAM_CONFIG,
+    ...overrides,
+    urls: Object.freeze({ ...DEFAULT_INSTAGRAM_CONFIG.urls, ...(overrides.urls ?? {}) }),
+    poll: Object.freeze({ ...DEFAULT_INSTAGRAM_CONFIG.poll, ...(overrides.poll ?? {}) }),
+  });
+}
+
+/**
+ * A config aimed at the local emulator (`createInstagramEmulator`), whose hosts live under
+ * host-named path prefixes, with the emulator's default sandbox apps.
+ */
+export function sandboxInstagramConfig(emulatorUrl: string, overrides: Parameters<typeof instagramConfig>[0] = {}): InstagramConfig {
+  const base = emulatorUrl.replace(/\/$/, '');
+  return instagramConfig({
+    instagramApp: { clientId: '990602627938098', clientSecret: 'ig-sandbox-secret', redirectUri: 'http://127.0.0.1/callback' },
+    facebookApp: { clientId: '1234567890123456', clientSecret: 'fb-sandbox-secret', redirectUri: 'http://127.0.0.1/callback' },
+    ...overrides,
+    urls: {
+      graphInstagram: `${base}/graph.instagram.com`,
+      graphFacebook: `${base}/graph.facebook.com`,
+      apiInstagram: `${base}/api.instagram.com`,
+      wwwInstagram: `${base}/www.instagram.com`,
+      wwwFacebook: `${base}/www.facebook.com`,
+      rupload: `${base}/rupload.facebook.com`,
+      ...(overrides.urls ?? {}),
+    },
+  });
+}

@@ -1,0 +1,203 @@
+import { extname } from 'node:path';
+import type { PublishContext, StepResult, UploadCheckpoint } from '../../core/ports/platform-adapter.js';
+import { PublishError } from '../../core/publish-error.js';
+import type { TikTokClient, TikTokPostInfo, TikTokSourceInfo } from './tiktok-client.js';
+import { classifyTikTokError } from './tiktok-errors.js';
+
+/** The adapter's durable remote state for a TikTok post (`ctx.remote`). */
+export interface TikTokRemote {
+  mode?: 'direct' | 'inbox';
+  postInfo?: TikTokPostInfo;
+  creatorUsername?: string;
+  source?: 'FILE_UPLOAD' | 'PULL_FROM_URL';
+  /** Set before init (the irreversible call of Direct Post); cleared when init definitely failed. */
+  initIntentAt?: number | null;
+  publishId?: string | null;
+  uploadDoneAt?: number | null;
+  inits?: number;
+  pollCount?: number;
+  processingSince?: number | null;
+  completeSeenAt?: number | null;
+}
+
+/** The chunk plan of §7.1 (the recommended one, valid under every reading of "MB"). */
+export function planChunks(size: number, chunkSize: number, singleChunkMax: number): { chunkSize: number; count: number } {
+  if (size <= singleChunkMax) return { chunkSize: size, count: 1 };
+  return { chunkSize, count: Math.floor(size / chunkSize) };
+}
+
+/**
+ * Reads the upload progress header `bytes 0-N/TOTAL` into bytes received. TikTok documents the shape
+ * but not whether N is the last index or the count, so both readings are tried and the one landing on
+ * a chunk boundary wins (they can't both, chunks being ≥ 5 MiB). `bytes *\/TOTAL` means none.
+ */
+export function parseProgress(header: string | undefined, chunkSize: number, total: number): number | undefined {
+  if (!header) return undefined;
+  if (/^bytes \*\/\d+$/.test(header.trim())) return 0;
+  const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(header.trim());
+  if (!m || Number(m[3]) !== total) return undefined;
+  const n = Number(m[2]);
+  const count = Math.floor(total / chunkSize);
+  const boundary = (v: number) => v === total || (v % chunkSize === 0 && v / chunkSize < count);
+  if (boundary(n + 1)) return n + 1;
+  if (boundary(n)) return n;
+  return undefined;
+}
+
+function contentTypeOf(path: string): string {
+  const ext = extname(path).toLowerCase();
+  return ext === '.mov' ? 'video/quicktime' : ext === '.webm' ? 'video/webm' : 'video/mp4';
+}
+
+/**
+ * The `uploading` step: init (Direct Post or Inbox) when needed, then the chunks in order from the last
+ * acknowledged byte, checkpointing after each acknowledged chunk.
+ *
+ * Exactly-once notes:
+ * - The init intent is recorded before Direct Post init. A step that finds an intent with no publish_id
+ *   cannot ask TikTok (status/fetch needs the publish_id; there is no list call). For FILE_UPLOAD that
+ *   is safe to re-init: an init whose upload URL we never learned receives no bytes and can never
+ *   post (its URL dies within the hour). For PULL_FROM_URL TikTok may be downloading and posting
+ *   already, so the step stops with an `invalid` error asking a human to check the profile.
+ * - The saved upload URL is resumed while valid (with a safety margin); otherwise, or when TikTok
+ *   answers 403/404 to a chunk, a fresh init is made and an event records why.
+ *
+ * @example
+ * ```ts
+ * const result = await runUploadStep(ctx, client, accessToken, { ttlMs: 3_600_000, marginMs: 120_000, chunkSize: 10_000_000, singleChunkMax: 64_000_000, pollInitialMs: 5_000 });
+ * ```
+ */
+export async function runUploadStep(
+  ctx: PublishContext,
+  client: TikTokClient,
+  accessToken: string,
+  o: { ttlMs: number; marginMs: number; chunkSize: number; singleChunkMax: number; pollInitialMs: number },
+): Promise<StepResult> {
+  const remote = ctx.remote as TikTokRemote;
+  if (remote.publishId && remote.uploadDoneAt) return { status: 'continue', next: 'processing', delayMs: o.pollInitialMs };
+  let upload: UploadCheckpoint | null = ctx.upload ? { ...ctx.upload } : null;
+  let publishId = remote.publishId ?? null;
+  const now = ctx.clock.now();
+  let restartReason: string | undefined;
+  if (publishId && upload && (upload.expiresAt ?? Infinity) - o.marginMs > now) {
+    // resume below from upload.bytesAcked
+  } else if (publishId) {
+    restartReason = upload ? 'upload_url_expired' : 'no_upload_checkpoint';
+    publishId = null;
+  } else if (remote.initIntentAt) {
+    if (remote.source === 'PULL_FROM_URL') {
+      throw new PublishError(
+        'TikTok PULL_FROM_URL init may have gone through before the process stopped (no publish_id was saved); TikTok offers no way to look it up, so check the profile and re-run the post by hand if it is missing',
+        { platform: 'tiktok', code: 'TIKTOK_INIT_OUTCOME_UNKNOWN', kind: 'invalid' },
+      );
+    }
+    restartReason = 'init_outcome_unknown';
+  }
+  let restarts = 0;
+  let previousPublishId = remote.publishId ?? null;
+  for (;;) {
+    if (!publishId) {
+      if (restarts++ > 1) throw new PublishError('TikTok rejected the upload URL right after init twice; retrying later', { platform: 'tiktok', code: 'TIKTOK_UPLOAD_RESTART_LOOP', kind: 'retryable' });
+      const fresh = await freshInit(ctx, client, accessToken, o, remote, previousPublishId, upload, restartReason);
+      publishId = fresh.publishId;
+      upload = fresh.upload;
+      if (!upload) return { status: 'continue', next: 'processing', delayMs: o.pollInitialMs };
+    }
+    const outcome = await sendChunks(ctx, client, upload!);
+    if (outcome === 'done') {
+      await ctx.checkpoint({ remote: { uploadDoneAt: ctx.clock.now() }, upload: null, event: { type: 'tiktok_upload_complete', data: { publishId, bytes: upload!.totalBytes } } });
+      return { status: 'continue', next: 'processing', delayMs: o.pollInitialMs };
+    }
+    previousPublishId = publishId;
+    publishId = null;
+    restartReason = outcome;
+  }
+}
+
+async function freshInit(
+  ctx: PublishContext,
+  client: TikTokClient,
+  accessToken: string,
+  o: { ttlMs: number; chunkSize: number; singleChunkMax: number },
+  remote: TikTokRemote,
+  previousPublishId: string | null,
+  previous: UploadCheckpoint | null,
+  reason: string | undefined,
+): Promise<{ publishId: string; upload: UploadCheckpoint | null }> {
+  const mode = remote.mode ?? 'direct';
+  const usePull = remote.source === 'PULL_FROM_URL' && ctx.media.publicUrl;
+  const plan = planChunks(ctx.media.size, o.chunkSize, o.singleChunkMax);
+  const source: TikTokSourceInfo = usePull
+    ? { source: 'PULL_FROM_URL', video_url: ctx.media.publicUrl! }
+    : { source: 'FILE_UPLOAD', video_size: ctx.media.size, chunk_size: plan.chunkSize, total_chunk_count: plan.count };
+  await ctx.checkpoint({
+    remote: { initIntentAt: ctx.clock.now(), source: source.source, publishId: null, uploadDoneAt: null },
+    upload: null,
+    event: reason
+      ? { type: 'tiktok_upload_restarted', data: { reason, previousPublishId, bytesAcked: previous?.bytesAcked ?? 0 } }
+      : { type: 'tiktok_init_intent', data: { mode, source: source.source } },
+  });
+  let result: { publishId: string; uploadUrl?: string };
+  try {
+    if (mode === 'inbox') result = await client.initInbox(accessToken, source, ctx.signal);
+    else result = await client.initDirect(accessToken, remote.postInfo!, source, ctx.signal);
+  } catch (error) {
+    // A definite refusal created nothing: clear the intent. An unknown outcome keeps it (see runUploadStep).
+    if (!(error instanceof PublishError) || error.kind !== 'unknown_outcome') await ctx.checkpoint({ remote: { initIntentAt: null } });
+    throw error;
+  }
+  const initAt = ctx.clock.now();
+  const upload: UploadCheckpoint | null =
+    source.source === 'FILE_UPLOAD'
+      ? {
+          protocol: 'tiktok-chunked',
+          // The URL's query carries TikTok's upload token (valid 1 h): stored to resume, never logged.
+          url: result.uploadUrl ?? '',
+          totalBytes: source.video_size,
+          bytesAcked: 0,
+          chunkSize: source.chunk_size,
+          expiresAt: initAt + o.ttlMs,
+        }
+      : null;
+  if (upload && !upload.url) throw classifyTikTokError({ status: 200, code: 'missing_upload_url', message: 'init returned no upload_url' }, client.ctx('TikTok init'));
+  await ctx.checkpoint({
+    remote: { publishId: result.publishId, inits: (remote.inits ?? 0) + 1, ...(upload ? {} : { uploadDoneAt: initAt }) },
+    upload,
+    event: { type: 'tiktok_init', data: { publishId: result.publishId, mode, source: source.source, chunks: source.source === 'FILE_UPLOAD' ? source.total_chunk_count : 0 } },
+  });
+  return { publishId: result.publishId, upload };
+}
+
+/** Sends the remaining chunks; returns 'done', or a restart reason (URL rejected, progress lost). */
+async function sendChunks(ctx: PublishContext, client: TikTokClient, upload: UploadCheckpoint): Promise<'done' | string> {
+  const { totalBytes: total, chunkSize } = upload;
+  const count = Math.floor(total / chunkSize);
+  const type = contentTypeOf(ctx.media.path);
+  while (upload.bytesAcked < total) {
+    const first = upload.bytesAcked;
+    const index = first / chunkSize;
+    const last = index >= count - 1 ? total - 1 : first + chunkSize - 1;
+    const answer = await client.putChunk(upload.url, ctx.media.path, first, last, total, type, ctx.signal);
+    if (answer.status === 206 || answer.status === 201) {
+      const acked = answer.status === 201 ? total : (parseProgress(answer.progress, chunkSize, total) ?? last + 1);
+      upload.bytesAcked = acked;
+      await ctx.checkpoint({ upload: { ...upload } });
+      ctx.progress?.(acked, total);
+      if (answer.status === 201) return 'done';
+      continue;
+    }
+    if (answer.status === 416) {
+      // Our offset disagrees with TikTok's (e.g. a chunk landed but its answer was lost): realign.
+      const server = parseProgress(answer.progress, chunkSize, total);
+      if (server === undefined || server === first) return 'upload_progress_mismatch';
+      upload.bytesAcked = server;
+      await ctx.checkpoint({ upload: { ...upload }, event: { type: 'tiktok_upload_realigned', data: { from: first, to: server } } });
+      if (server === total) return 'done';
+      continue;
+    }
+    if (answer.status === 403) return 'upload_url_expired_403';
+    if (answer.status === 404) return 'upload_task_not_found_404';
+    throw classifyTikTokError({ status: answer.status, message: `chunk bytes ${first}-${last} refused` }, client.ctx('TikTok chunk upload'));
+  }
+  return 'done';
+}

@@ -1,0 +1,236 @@
+import { createReadStream } from 'node:fs';
+import { extname } from 'node:path';
+import { request } from 'undici';
+import { PublishError } from '../../core/publish-error.js';
+import type { PublishContext, UploadCheckpoint } from '../../core/ports/platform-adapter.js';
+import { describeNetworkError, flattenHeaders, httpRequest, parseRetryAfter, type HttpOptions, type HttpResponse } from '../shared/http.js';
+import type { YouTubeAuth, YouTubeVideo } from './youtube-client.js';
+import type { YouTubeConfig } from './youtube-config.js';
+import { classifyYouTubeError } from './youtube-errors.js';
+import type { YouTubeUploadPlan } from './youtube-metadata.js';
+
+/** `UploadCheckpoint.protocol` of a YouTube resumable session. */
+export const YOUTUBE_UPLOAD_PROTOCOL = 'youtube-resumable';
+
+/** What a session status query found (reference §2.4). */
+export type SessionStatus =
+  | { kind: 'incomplete'; persisted: number; retryAfterMs?: number }
+  | { kind: 'complete'; video: YouTubeVideo }
+  | { kind: 'gone'; status: number };
+
+/** Dependencies of {@link runResumableUpload}. */
+export interface ResumableUploadDeps {
+  config: Readonly<YouTubeConfig>;
+  auth: YouTubeAuth;
+  plan: YouTubeUploadPlan;
+  http?: HttpOptions;
+}
+
+const MAX_RESTARTS = 2;
+
+/** The MIME type sent as `X-Upload-Content-Type` and on every chunk. */
+export function videoMimeType(path: string): string {
+  const ext = extname(path).toLowerCase();
+  return ext === '.mp4' || ext === '.m4v' ? 'video/mp4' : ext === '.mov' ? 'video/quicktime' : ext === '.webm' ? 'video/webm' : 'application/octet-stream';
+}
+
+/**
+ * Uploads `ctx.media` through the resumable protocol, crash-safe:
+ * 1. a new session's URI is checkpointed (`bytesAcked: 0`) before the first byte;
+ * 2. chunks (multiples of 256 KiB) stream from disk, and every `308` is checkpointed with the offset
+ *    Google acknowledged in `Range` (not the offset sent);
+ * 3. a step that finds a checkpoint asks the session first (`Content-Range: bytes *\/N`) and continues
+ *    from the last byte Google holds; only a 404/410 starts a new session, recording why;
+ * 4. before the final chunk (the irreversible call) the intent is recorded; the status query then
+ *    replays the final response, which gives the video even when the answer was lost.
+ * 5xx and network errors throw `retryable` (`unknown_outcome` on the final chunk); the engine retries.
+ *
+ * @example
+ * ```ts
+ * const video = await runResumableUpload(ctx, { config, auth, plan, http });
+ * ```
+ */
+export async function runResumableUpload(ctx: PublishContext, deps: ResumableUploadDeps): Promise<YouTubeVideo> {
+  const total = ctx.media.size;
+  let intent = typeof ctx.remote['finalChunkIntentAt'] === 'number';
+  let upload: UploadCheckpoint | null = ctx.upload && ctx.upload.protocol === YOUTUBE_UPLOAD_PROTOCOL ? { ...ctx.upload } : null;
+  if (upload && (upload.totalBytes !== total || ctx.remote['uploadSha256'] !== ctx.media.sha256)) {
+    await ctx.checkpoint({ upload: null, remote: { finalChunkIntentAt: null }, event: { type: 'youtube.session_abandoned', data: { reason: 'the file changed since the session started' } } });
+    upload = null;
+    intent = false;
+  }
+  let restarts = 0;
+  let restartReason: string | undefined;
+  let authRetried = false;
+  for (;;) {
+    let offset = 0;
+    if (!upload) {
+      const url = await initiate(ctx, deps);
+      const now = ctx.clock.now();
+      upload = { protocol: YOUTUBE_UPLOAD_PROTOCOL, url, totalBytes: total, bytesAcked: 0, chunkSize: deps.config.chunkSize, expiresAt: now + deps.config.sessionMaxAgeMs };
+      await ctx.checkpoint({
+        upload,
+        remote: { uploadSha256: ctx.media.sha256, sessionCreatedAt: now, finalChunkIntentAt: null },
+        event: { type: 'youtube.session_created', data: { totalBytes: total, chunkSize: upload.chunkSize, ...(restartReason ? { reason: restartReason } : {}) } },
+      });
+      intent = false;
+    } else {
+      const status = await deps.auth.call((token) => querySession(ctx, upload!, token, deps));
+      if (status.kind === 'complete') return finish(ctx, status.video);
+      if (status.kind === 'gone') {
+        restartReason = `session answered ${status.status}${intent ? ' after the final chunk was sent (outcome lost); a duplicate video is possible' : ''}`;
+        await ctx.checkpoint({ upload: null, remote: { finalChunkIntentAt: null }, event: { type: 'youtube.session_expired', data: { status: status.status, afterFinalChunkIntent: intent } } });
+        upload = null;
+        if (++restarts > MAX_RESTARTS) throw new PublishError('youtube upload sessions keep expiring', { platform: 'youtube', code: 'YOUTUBE_SESSION_LOST', kind: 'retryable' });
+        continue;
+      }
+      offset = status.persisted;
+      if (offset !== upload.bytesAcked) {
+        upload = { ...upload, bytesAcked: offset };
+        await ctx.checkpoint({ upload, event: { type: 'youtube.session_resumed', data: { bytesAcked: offset } } });
+      }
+      if (status.retryAfterMs !== undefined) throw waitError(status.retryAfterMs);
+    }
+    // Send chunks from `offset`.
+    for (;;) {
+      const end = Math.min(offset + upload.chunkSize, total);
+      const final = end === total;
+      if (final && !intent) {
+        await ctx.checkpoint({ remote: { finalChunkIntentAt: ctx.clock.now() }, event: { type: 'youtube.final_chunk_intent', data: { from: offset, to: end } } });
+        intent = true;
+      }
+      const res = await putChunk(ctx, upload, offset, end, await deps.auth.token(), deps, final);
+      if (res.status === 308) {
+        const acked = parseRange(res.headers['range']);
+        upload = { ...upload, bytesAcked: acked };
+        await ctx.checkpoint({ upload });
+        ctx.progress?.(acked, total);
+        const wait = parseRetryAfter(res.headers['retry-after'], ctx.clock.now());
+        if (wait !== undefined) throw waitError(wait);
+        offset = acked;
+        continue;
+      }
+      if (res.status === 200 || res.status === 201) return finish(ctx, JSON.parse(res.text) as YouTubeVideo);
+      if (res.status === 404 || res.status === 410) {
+        restartReason = `session answered ${res.status} during the upload`;
+        await ctx.checkpoint({ upload: null, remote: { finalChunkIntentAt: null }, event: { type: 'youtube.session_expired', data: { status: res.status, at: offset } } });
+        upload = null;
+        if (++restarts > MAX_RESTARTS) throw new PublishError('youtube upload sessions keep expiring', { platform: 'youtube', code: 'YOUTUBE_SESSION_LOST', kind: 'retryable' });
+        break;
+      }
+      const error = classifyYouTubeError(res.status, res.text, { what: 'youtube upload chunk', now: ctx.clock.now(), retryAfter: res.headers['retry-after'] });
+      if (error.code === 'YOUTUBE_AUTH_ERROR' && !authRetried) {
+        authRetried = true;
+        await deps.auth.refresh();
+        break; // ask the session where it stands, then go on
+      }
+      throw error;
+    }
+  }
+}
+
+async function initiate(ctx: PublishContext, deps: ResumableUploadDeps): Promise<string> {
+  const parts = 'snippet,status';
+  const url =
+    `${deps.config.uploadBaseUrl}/upload/youtube/v3/videos?uploadType=resumable&part=${encodeURIComponent(parts)}` +
+    `&notifySubscribers=${deps.plan.notifySubscribers ? 'true' : 'false'}`;
+  const body = JSON.stringify(deps.plan.resource);
+  const res = await deps.auth.call(async (token) => {
+    const r = await httpRequest(
+      {
+        method: 'POST',
+        url,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json; charset=UTF-8',
+          'x-upload-content-length': String(ctx.media.size),
+          'x-upload-content-type': videoMimeType(ctx.media.path),
+        },
+        body,
+        signal: ctx.signal,
+      },
+      // No video exists before the session does: a lost answer only costs an unused session.
+      { platform: 'youtube', safe: true, what: 'youtube upload init' },
+      deps.http,
+    );
+    if (r.status !== 200) throw classifyYouTubeError(r.status, r.text, { what: 'youtube upload init', now: ctx.clock.now(), retryAfter: r.headers['retry-after'] });
+    return r;
+  });
+  const location = res.headers['location'];
+  if (!location) throw new PublishError('youtube upload init: no session URI in Location', { platform: 'youtube', code: 'YOUTUBE_NO_SESSION', kind: 'retryable', status: res.status });
+  return location;
+}
+
+/**
+ * Asks a session how many bytes it holds (`PUT`, `Content-Range: bytes *\/N`, no body).
+ *
+ * @example
+ * ```ts
+ * const status = await querySession(ctx, ctx.upload!, token, deps);
+ * ```
+ */
+export async function querySession(ctx: Pick<PublishContext, 'signal' | 'clock'>, upload: UploadCheckpoint, token: string, deps: Pick<ResumableUploadDeps, 'http'>): Promise<SessionStatus> {
+  const res = await httpRequest(
+    { method: 'PUT', url: upload.url, headers: { authorization: `Bearer ${token}`, 'content-length': '0', 'content-range': `bytes */${upload.totalBytes}` }, body: '', signal: ctx.signal },
+    { platform: 'youtube', safe: true, what: 'youtube upload status query' },
+    deps.http,
+  );
+  if (res.status === 308) return { kind: 'incomplete', persisted: parseRange(res.headers['range']), retryAfterMs: parseRetryAfter(res.headers['retry-after'], ctx.clock.now()) };
+  if (res.status === 200 || res.status === 201) return { kind: 'complete', video: JSON.parse(res.text) as YouTubeVideo };
+  if (res.status === 404 || res.status === 410) return { kind: 'gone', status: res.status };
+  throw classifyYouTubeError(res.status, res.text, { what: 'youtube upload status query', now: ctx.clock.now(), retryAfter: res.headers['retry-after'] });
+}
+
+async function putChunk(ctx: PublishContext, upload: UploadCheckpoint, start: number, end: number, token: string, deps: ResumableUploadDeps, final: boolean): Promise<HttpResponse> {
+  const stream = createReadStream(ctx.media.path, { start, end: end - 1, highWaterMark: 1024 * 1024 });
+  try {
+    const res = await request(upload.url, {
+      method: 'PUT',
+      headers: {
+        'user-agent': deps.http?.userAgent ?? 'clipcast',
+        authorization: `Bearer ${token}`,
+        'content-length': String(end - start),
+        'content-range': `bytes ${start}-${end - 1}/${upload.totalBytes}`,
+        'content-type': videoMimeType(ctx.media.path),
+      },
+      body: stream,
+      signal: ctx.signal,
+      dispatcher: deps.http?.dispatcher,
+      headersTimeout: deps.config.chunkTimeoutMs,
+      bodyTimeout: deps.config.chunkTimeoutMs,
+    });
+    return { status: res.statusCode, headers: flattenHeaders(res.headers), text: await res.body.text() };
+  } catch (cause) {
+    stream.destroy();
+    if (ctx.signal.aborted) throw cause;
+    // Mid-upload network failures are safe to retry (the next step asks the session); on the final
+    // chunk the video may exist already: reconcile through the status query.
+    throw new PublishError(`youtube upload chunk ${start}-${end - 1}: network error (${describeNetworkError(cause)})`, {
+      platform: 'youtube',
+      code: 'YOUTUBE_NETWORK',
+      kind: final ? 'unknown_outcome' : 'retryable',
+      cause,
+    });
+  }
+}
+
+/** Next offset from `Range: bytes=0-N` (N+1), or 0 when the header is absent (nothing persisted). */
+export function parseRange(range: string | undefined): number {
+  const m = /^bytes=0-(\d+)$/.exec((range ?? '').trim());
+  return m ? Number(m[1]) + 1 : 0;
+}
+
+function waitError(ms: number): PublishError {
+  return new PublishError('youtube upload: the server asked to wait before resuming', { platform: 'youtube', code: 'YOUTUBE_RESUME_LATER', kind: 'rate_limited', status: 308, retryAfterMs: ms });
+}
+
+async function finish(ctx: PublishContext, video: YouTubeVideo): Promise<YouTubeVideo> {
+  if (!video?.id) throw new PublishError('youtube upload completed without a video id', { platform: 'youtube', code: 'YOUTUBE_NO_VIDEO_ID', kind: 'unknown_outcome' });
+  await ctx.checkpoint({
+    upload: null,
+    remote: { videoId: video.id, uploadedAt: ctx.clock.now(), privacyStatus: video.status?.privacyStatus },
+    event: { type: 'youtube.uploaded', data: { videoId: video.id } },
+  });
+  ctx.progress?.(ctx.media.size, ctx.media.size);
+  return video;
+}
