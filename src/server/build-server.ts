@@ -5,6 +5,8 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import type { DestinationStream } from 'pino';
 import type { App } from '../app/open-app.js';
 import { installAuth } from './auth.js';
+import { clipParamsValidator } from './clip-params-validator.js';
+import { coreProvidersCatalog } from './core-providers.js';
 import { installCors } from './cors.js';
 import { installProblemHandlers } from './problem.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
@@ -23,9 +25,9 @@ import type { AccountChecker, CampaignCreator, ChannelsSource, ClipValidator, Me
 /** Options of {@link buildServer}; every default is documented here. */
 export interface BuildServerOptions {
   app: App;
-  /** `GET /publishing/providers…` (absent: 501). */
+  /** `GET /publishing/providers…`. Default: the core rules' catalog. */
   providers?: ProvidersCatalog;
-  /** `POST /publishing/validate` (absent: 501). */
+  /** `POST /publishing/validate`. Default: {@link clipParamsValidator} (the core rules). */
   validator?: ClipValidator;
   /** `POST /campaigns` (absent: 501). */
   campaigns?: CampaignCreator;
@@ -108,8 +110,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     app,
     metrics,
     parts: {
-      ...(options.providers ? { providers: options.providers } : {}),
-      ...(options.validator ? { validator: options.validator } : {}),
+      providers: options.providers ?? coreProvidersCatalog(),
+      validator: options.validator ?? clipParamsValidator(),
       ...(options.campaigns ? { campaigns: options.campaigns } : {}),
       ...(options.oauth ? { oauth: options.oauth } : {}),
       ...(options.webhooks ? { webhooks: options.webhooks } : {}),

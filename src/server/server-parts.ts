@@ -33,12 +33,15 @@ export interface ProvidersCatalog {
   providerInfo(platform: string): ProviderInfo | undefined;
 }
 
-/**
- * Checks clip parameters for a platform (`src/core/rules/validate-clip.ts`); returns the findings as
- * messages, e.g. `Too many hashtags (31). Maximum is 30.`; empty when valid.
- */
+/** What a platform would refuse (`errors`, e.g. `Too many hashtags (31). Maximum is 30.`) and would treat other than intended (`warnings`). */
+export interface ClipFindings {
+  errors: readonly string[];
+  warnings?: readonly string[];
+}
+
+/** Checks clip parameters for a platform (default: `clipParamsValidator()` over `src/core/rules/validate-clip.ts`). */
 export interface ClipValidator {
-  validate(platform: string, params: Record<string, unknown>): readonly string[] | Promise<readonly string[]>;
+  validate(platform: string, params: Record<string, unknown>): ClipFindings | Promise<ClipFindings>;
 }
 
 /** The body of `POST /campaigns`: a CLIPER folder the server can read, planned like `clipcast publish`. */

@@ -103,9 +103,9 @@ describe('problem details', () => {
 
   it('answers 501 for a part the server was built without', async () => {
     f = await serverFixture({ expectWorker: false });
-    const res = await f.server.inject({ url: '/publishing/providers', headers: f.auth });
-    expect(expectProblem(res, 501, 'not-configured').detail).toContain('providers catalog');
-    expectProblem(await f.server.inject({ url: '/channels', headers: f.auth }), 501, 'not-configured');
+    const res = await f.server.inject({ url: '/channels', headers: f.auth });
+    expect(expectProblem(res, 501, 'not-configured').detail).toContain('Postiz');
+    expectProblem(await f.server.inject({ method: 'POST', url: '/accounts/acct_x/check', headers: f.auth }), 501, 'not-configured');
   });
 });
 

@@ -16,7 +16,7 @@ const providerSchema = z
   .meta({ id: 'Provider' });
 
 const validateBody = z.object({ platform: z.string().min(1), params: z.record(z.string(), z.unknown()) }).meta({ id: 'ValidateRequest' });
-const validateResult = z.object({ platform: z.string(), valid: z.boolean(), errors: z.array(z.string()) }).meta({ id: 'ValidateResult' });
+const validateResult = z.object({ platform: z.string(), valid: z.boolean(), errors: z.array(z.string()), warnings: z.array(z.string()) }).meta({ id: 'ValidateResult' });
 
 /**
  * The seed's publishing endpoints: providers list, one provider's facts, clip validation.
@@ -55,8 +55,8 @@ export function registerPublishingRoutes(server: ZodServer, ctx: ServerContext):
       const validator = requirePart(ctx.parts.validator, 'clip validation');
       const platform = parsePlatformId(request.body.platform);
       if (!platform) throw new HttpProblem(422, 'platform-unsupported', `platform "${request.body.platform}" is not supported`, { errors: [{ path: 'body.platform', message: 'unknown platform' }] });
-      const errors = [...(await validator.validate(platform, request.body.params))];
-      return { platform, valid: errors.length === 0, errors };
+      const findings = await validator.validate(platform, request.body.params);
+      return { platform, valid: findings.errors.length === 0, errors: [...findings.errors], warnings: [...(findings.warnings ?? [])] };
     },
   );
 }
