@@ -1,28 +1,13 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { platformWebhookSinks } from '../../src/server/platform-webhooks.js';
 import type { IncomingWebhook, WebhookSinks } from '../../src/server/server-parts.js';
 import { serverFixture, type ServerFixture } from './server-fixture.js';
 
 const TIKTOK_SECRET = 'tiktok-client-secret';
 const META_SECRET = 'meta-app-secret';
-
-// Verifiers written from the references (tiktok.md §13.4, instagram.md §9.2).
-function verifyTikTok(raw: Buffer, header: string, nowMs: number): boolean {
-  const parts = Object.fromEntries(header.split(',').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
-  const t = Number(parts.t);
-  if (!parts.t || !parts.s || !Number.isFinite(t) || Math.abs(nowMs / 1000 - t) > 300) return false;
-  const expected = createHmac('sha256', TIKTOK_SECRET).update(`${parts.t}.`).update(raw).digest();
-  const given = Buffer.from(parts.s, 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-function verifyMeta(raw: Buffer, header: string): boolean {
-  if (!header.startsWith('sha256=')) return false;
-  const expected = createHmac('sha256', META_SECRET).update(raw).digest();
-  const given = Buffer.from(header.slice(7), 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
 
 function tiktokSignature(body: string, t: number): string {
   return `t=${t},s=${createHmac('sha256', TIKTOK_SECRET).update(`${t}.${body}`).digest('hex')}`;
@@ -36,7 +21,7 @@ afterEach(async () => {
 });
 
 async function listening(received: IncomingWebhook[], sink?: WebhookSinks['sink']): Promise<void> {
-  const webhooks: WebhookSinks = { tiktok: { verify: verifyTikTok }, meta: { verifyToken: 'verify-me', verify: verifyMeta }, sink: sink ?? ((e) => void received.push(e)) };
+  const webhooks = platformWebhookSinks({ tiktokClientSecret: TIKTOK_SECRET, metaAppSecret: META_SECRET, metaVerifyToken: 'verify-me', sink: sink ?? ((e) => void received.push(e)) });
   f = await serverFixture({ expectWorker: false, webhooks });
   url = await (f.server as FastifyInstance).listen({ port: 0, host: '127.0.0.1' });
 }
