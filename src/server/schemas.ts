@@ -68,8 +68,8 @@ export const newCampaignSchema = z
     order: z.enum(['file', 'viral']).optional(),
     backend: z.enum(['direct', 'postiz']).optional(),
     window: z.string().optional(),
-    name: z.string().max(200).optional(),
-    dryRun: z.boolean().optional(),
+    stagger: z.string().optional(),
+    forceNew: z.boolean().optional(),
   })
   .meta({ id: 'NewCampaign' });
 

@@ -58,8 +58,10 @@ export interface CampaignRequest {
   order?: 'file' | 'viral';
   backend?: 'direct' | 'postiz';
   window?: string;
-  name?: string;
-  dryRun?: boolean;
+  /** Offset between the platforms of one clip, e.g. `15m`. */
+  stagger?: string;
+  /** A new campaign even when the same one exists. */
+  forceNew?: boolean;
 }
 
 /** Runs the campaign use case (`src/core/campaigns/create-campaign.ts`). Throws `InputError` on bad input. */
