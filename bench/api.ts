@@ -53,7 +53,7 @@ export async function run(args: string[]): Promise<void> {
 
     const api = await child(['api', home], children);
     const cases = [
-      { name: 'GET /healthz', path: '/healthz' },
+      { name: 'GET /publishing/providers', path: '/publishing/providers' },
       { name: 'GET /posts (10,000-post page)', path: '/posts?limit=10000' },
     ];
     const bodies: Record<string, string> = {};
