@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { App } from '../app/open-app.js';
 
 /** What a state carries from `start` to `callback` (encrypted at rest: it holds the PKCE verifier). */
@@ -14,17 +13,17 @@ export type OAuthStateRefusal = 'unknown' | 'used' | 'expired';
 export type OAuthStateApp = Pick<App, 'store' | 'clock' | 'secrets'>;
 
 /**
- * Saves a fresh state for `platform`, valid `ttlMs`; the data is encrypted with associated data
+ * Saves a fresh random `state` for `platform`, valid `ttlMs`; the data is encrypted with associated data
  * `oauth:<state>`. Expired states are pruned on the way.
  *
  * @example
  * ```ts
- * const state = await saveOAuthState(app, 'tiktok', { redirectUri, codeVerifier }, 600_000);
+ * await saveOAuthState(app, 'tiktok', randomBytes(32).toString('base64url'), { redirectUri, codeVerifier }, 600_000);
  * ```
  */
-export async function saveOAuthState(app: OAuthStateApp, platform: string, data: OAuthStateData, ttlMs: number): Promise<{ state: string; expiresAt: number }> {
+export async function saveOAuthState(app: OAuthStateApp, platform: string, state: string, data: OAuthStateData, ttlMs: number): Promise<{ state: string; expiresAt: number }> {
   const now = app.clock.now();
-  const state = randomBytes(32).toString('base64url');
+  if (state.length < 32) throw new Error('an OAuth state needs at least 32 characters of randomness');
   await app.store.db.deleteFrom('oauth_states').where('expires_at', '<', now - 86_400_000).execute();
   await app.store.db
     .insertInto('oauth_states')

@@ -77,11 +77,13 @@ export interface OAuthConnectedAccount {
   credentials: Record<string, unknown>;
 }
 
-/** One platform's OAuth client (URL builder + code exchange). */
+/**
+ * One platform's OAuth client (URL builder + code exchange). PKCE is the client's: platforms differ
+ * (TikTok wants a hex SHA-256 challenge, Google base64url), so `start` makes the verifier and returns it
+ * for the server to keep, encrypted, with the state.
+ */
 export interface OAuthProvider {
-  /** True when the platform takes PKCE (S256); the server then makes, stores and sends the verifier. */
-  pkce: boolean;
-  authorizationUrl(input: { state: string; redirectUri: string; codeChallenge?: string }): string;
+  start(input: { state: string; redirectUri: string }): { url: string; codeVerifier?: string };
   exchangeCode(input: { code: string; redirectUri: string; codeVerifier?: string }): Promise<OAuthConnectedAccount>;
 }
 

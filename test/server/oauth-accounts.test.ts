@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,21 +20,22 @@ afterAll(async () => {
 
 const CLIENT = { id: 'yt-client', secret: 'yt-client-secret-value' };
 
-function mockGoogle(): OAuthProvider & { exchanges: number } {
+function mockGoogle(pkce = true): OAuthProvider & { exchanges: number } {
   const provider = {
-    pkce: true,
     exchanges: 0,
-    authorizationUrl({ state, redirectUri, codeChallenge }: { state: string; redirectUri: string; codeChallenge?: string }) {
+    start({ state, redirectUri }: { state: string; redirectUri: string }) {
       const url = new URL(`${issuerUrl}/authorize`);
-      url.search = new URLSearchParams({ response_type: 'code', client_id: CLIENT.id, redirect_uri: redirectUri, state, scope: 'youtube.upload', code_challenge: codeChallenge ?? '', code_challenge_method: 'S256' }).toString();
-      return url.href;
+      const codeVerifier = pkce ? randomBytes(32).toString('base64url') : undefined;
+      const pkceParams: Record<string, string> = codeVerifier ? { code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'), code_challenge_method: 'S256' } : {};
+      url.search = new URLSearchParams({ response_type: 'code', client_id: CLIENT.id, redirect_uri: redirectUri, state, scope: 'youtube.upload', ...pkceParams }).toString();
+      return { url: url.href, ...(codeVerifier ? { codeVerifier } : {}) };
     },
     async exchangeCode({ code, redirectUri, codeVerifier }: { code: string; redirectUri: string; codeVerifier?: string }) {
       provider.exchanges++;
       const res = await request(`${issuerUrl}/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: CLIENT.id, code_verifier: codeVerifier ?? '' }).toString(),
+        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: CLIENT.id, ...(codeVerifier ? { code_verifier: codeVerifier } : {}) }).toString(),
       });
       const body = (await res.body.json()) as { refresh_token?: string; access_token?: string };
       if (res.statusCode !== 200 || !body.refresh_token) throw Object.assign(new Error(`token endpoint answered ${res.statusCode}`), { code: 'YOUTUBE_OAUTH_FAILED' });
@@ -89,7 +91,7 @@ describe('OAuth connect', () => {
 
   it('refuses expired, unknown, missing and other-platform states', async () => {
     const google = mockGoogle();
-    f = await serverFixture({ expectWorker: false, oauth: { youtube: google, tiktok: { ...mockGoogle(), pkce: false } } });
+    f = await serverFixture({ expectWorker: false, oauth: { youtube: google, tiktok: mockGoogle(false) } });
     const started = (await f.server.inject({ url: '/oauth/youtube/start?redirect=false', headers: f.auth })).json() as { authorizationUrl: string; state: string };
     const callback = await consent(started.authorizationUrl);
     f.clock.advance(600_001);
@@ -103,7 +105,9 @@ describe('OAuth connect', () => {
     expect(google.exchanges).toBe(0);
     // A platform without PKCE gets no challenge.
     const tt = new URL(String((await f.server.inject({ url: '/oauth/tiktok/start', headers: f.auth })).headers.location));
-    expect(tt.searchParams.get('code_challenge')).toBe('');
+    expect(tt.searchParams.has('code_challenge')).toBe(false);
+    const ttRow = await f.app.store.db.selectFrom('oauth_states').select('data_enc').where('state', '=', tt.searchParams.get('state') ?? '').executeTakeFirstOrThrow();
+    expect(JSON.parse(f.app.secrets.decrypt(ttRow.data_enc, `oauth:${tt.searchParams.get('state')}`))).not.toHaveProperty('codeVerifier');
     expect((await f.server.inject({ url: '/oauth/youtube/start' })).statusCode).toBe(401);
     expect((await f.server.inject({ url: '/oauth/instagram/start', headers: f.auth })).statusCode).toBe(501);
     expect((await f.server.inject({ url: '/oauth/myspace/start', headers: f.auth })).statusCode).toBe(404);

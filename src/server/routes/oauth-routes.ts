@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { validateCredentials } from '../../core/accounts/account-service.js';
 import { PLATFORM_IDS, parsePlatformId, type PlatformId } from '../../core/platform-id.js';
@@ -14,7 +14,7 @@ const connectedSchema = z.object({ account: accountSchema, reconnected: z.boolea
 
 /**
  * OAuth connect per platform. `start` (keyed) stores a one-time state with an expiry (and the PKCE
- * verifier, encrypted, where the platform uses PKCE) and redirects to the platform; `callback` (public:
+ * verifier, encrypted, where the platform uses PKCE) and redirects to the platform (the platform's client makes the PKCE verifier where it uses PKCE); `callback` (public:
  * the platform's redirect lands there) refuses unknown, replayed or expired states, exchanges the code
  * and stores the account, or refreshes the credentials of the account it already knows.
  *
@@ -38,10 +38,10 @@ export function registerOAuthRoutes(server: ZodServer, ctx: ServerContext): void
     async (request, reply) => {
       const [platform, provider] = providerOf(ctx, request.params.platform);
       const redirectUri = `${ctx.settings.publicUrl ?? `${request.protocol}://${request.host}`}/oauth/${platform}/callback`;
-      const codeVerifier = provider.pkce ? randomBytes(32).toString('base64url') : undefined;
-      const { state, expiresAt } = await saveOAuthState(ctx.app, platform, { redirectUri, ...(codeVerifier ? { codeVerifier } : {}) }, ctx.settings.oauthStateTtlMs);
-      const codeChallenge = codeVerifier ? createHash('sha256').update(codeVerifier).digest('base64url') : undefined;
-      const authorizationUrl = provider.authorizationUrl({ state, redirectUri, ...(codeChallenge ? { codeChallenge } : {}) });
+      // The state is made here (256 random bits) and stored before the user is sent to the platform.
+      const state = randomBytes(32).toString('base64url');
+      const { url: authorizationUrl, codeVerifier } = provider.start({ state, redirectUri });
+      const { expiresAt } = await saveOAuthState(ctx.app, platform, state, { redirectUri, ...(codeVerifier ? { codeVerifier } : {}) }, ctx.settings.oauthStateTtlMs);
       if (request.query.redirect === 'false') return { authorizationUrl, state, expiresAt: new Date(expiresAt).toISOString() };
       return reply.code(302).header('location', authorizationUrl).header('cache-control', 'no-store').send(null);
     },
