@@ -113,6 +113,19 @@ describe('OAuth connect', () => {
     expect((await f.server.inject({ url: '/oauth/myspace/start', headers: f.auth })).statusCode).toBe(404);
   });
 
+  it('answers 502 when the platform refuses the code, without storing an account', async () => {
+    f = await serverFixture({ expectWorker: false, oauth: { youtube: mockGoogle() } });
+    issuer.service.once('beforeResponse', (response: { statusCode: number; body: unknown }) => {
+      response.statusCode = 400;
+      response.body = { error: 'invalid_grant' };
+    });
+    const started = (await f.server.inject({ url: '/oauth/youtube/start?redirect=false', headers: f.auth })).json() as { authorizationUrl: string };
+    const res = await f.server.inject({ url: await consent(started.authorizationUrl) });
+    expect(res.statusCode).toBe(502);
+    expect(res.json()).toMatchObject({ type: 'https://clipcast.dev/problems/oauth-exchange-failed' });
+    expect(await f.app.store.listAccounts()).toHaveLength(0);
+  });
+
   it('reconnects an account it knows: new credentials, waiting posts resumed', async () => {
     f = await serverFixture({ expectWorker: false, oauth: { youtube: mockGoogle() } });
     const first = (await f.server.inject({ url: '/oauth/youtube/start?redirect=false', headers: f.auth })).json() as { authorizationUrl: string };
