@@ -12,6 +12,11 @@ export { createApiKey, listApiKeys, revokeApiKey, verifyApiKey, type ApiKeyView 
 export { ServerMetrics } from './server-metrics.js';
 export { WORKER_HEARTBEAT_KEY } from './routes/health-routes.js';
 export { HttpProblem, PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
+export { clipParamsValidator } from './clip-params-validator.js';
+export { coreProvidersCatalog } from './core-providers.js';
+export { coreCampaignCreator, type CoreCampaignOptions } from './core-campaigns.js';
+export { platformWebhookSinks, type PlatformWebhookOptions } from './platform-webhooks.js';
+export { postizChannels } from './postiz-channels.js';
 export type {
   AccountChecker,
   CampaignCreator,

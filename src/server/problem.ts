@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import { z } from 'zod';
 import { isInputError } from '../core/input-error.js';
 import { NotFoundError, StateConflictError } from '../core/ports/store.js';
+import { PublishError } from '../core/publish-error.js';
 
 /** Media type of RFC 9457 problem details. */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -124,6 +125,8 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
   if (isInputError(error)) {
     return problem(request, 422, 'invalid-input', error.message, { code: error.code, ...(error.hint ? { hint: error.hint } : {}) });
   }
+  // A remote (platform, Postiz) failed: its message is secret-free by contract; the code is stable.
+  if (error instanceof PublishError) return problem(request, 502, 'remote-failed', error.message, { code: error.code });
   if (error instanceof NotFoundError) return problem(request, 404, 'not-found', error.message);
   if (error instanceof StateConflictError) return problem(request, 409, 'conflict', error.message);
   const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
