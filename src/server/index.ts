@@ -17,6 +17,7 @@ export { coreProvidersCatalog } from './core-providers.js';
 export { coreCampaignCreator, type CoreCampaignOptions } from './core-campaigns.js';
 export { platformWebhookSinks, type PlatformWebhookOptions } from './platform-webhooks.js';
 export { postizChannels } from './postiz-channels.js';
+export { adapterAccountChecker } from './adapter-account-checker.js';
 export type {
   AccountChecker,
   CampaignCreator,
