@@ -3,7 +3,7 @@ import { PLATFORM_IDS, parsePlatformId, type PlatformId } from '../platform-id.j
 import type { Credentials } from '../ports/platform-adapter.js';
 import type { Secrets } from '../ports/secrets.js';
 import type { AccountRecord, Store } from '../ports/store.js';
-import { CREDENTIAL_SPECS } from './credential-fields.js';
+import { canonicalField, CREDENTIAL_SPECS } from './credential-fields.js';
 
 /** What `accounts add` takes. Credentials come from a prompt, stdin or a file, never a visible flag. */
 export interface NewAccountInput {
@@ -145,33 +145,41 @@ export class AccountService {
   }
 }
 
-/** Checks the credentials of a platform; returns the cleaned record (strings, known fields only). */
-export function validateCredentials(platform: PlatformId, raw: Record<string, unknown>, externalId: string | null): Credentials {
+/** Checks the credentials of a platform; returns the cleaned record (known fields only, canonical names). */
+export function validateCredentials(platform: PlatformId, input: Record<string, unknown>, externalId: string | null): Credentials {
   const spec = CREDENTIAL_SPECS[platform];
+  const known = [...spec.required, ...spec.optional];
+  const raw: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input)) raw[canonicalField(k)] = v;
+  const unknown = Object.keys(raw).filter((k) => !known.includes(k));
+  if (unknown.length) {
+    throw new InputError('CREDENTIAL_UNKNOWN', `unknown ${platform} credential field(s): ${unknown.join(', ')}`, spec.help, unknown[0]);
+  }
   const out: Credentials = {};
-  for (const key of [...spec.required, ...spec.optional]) {
+  for (const key of known) {
     const v = raw[key];
     if (v === undefined || v === null || v === '') continue;
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-      throw new InputError('CREDENTIAL_INVALID', `credential field "${key}" must be a string`, spec.help, key);
+      throw new InputError('CREDENTIAL_INVALID', `credential field "${key}" must be a string, number or boolean`, spec.help, key);
     }
     out[key] = v;
   }
   if (spec.fromExternalId && out[spec.fromExternalId] === undefined && externalId) out[spec.fromExternalId] = externalId;
   const missing = spec.required.filter((k) => out[k] === undefined);
   if (missing.length) {
-    throw new InputError('CREDENTIAL_MISSING', `${platform} credentials lack ${missing.join(', ')}`, spec.help, missing[0]);
+    throw new InputError('CREDENTIAL_MISSING', `${platform} credentials lack ${missing.map(snake).join(', ')}`, spec.help, missing[0]);
   }
-  const unknown = Object.keys(raw).filter((k) => !spec.required.includes(k) && !spec.optional.includes(k));
-  if (unknown.length) {
-    throw new InputError('CREDENTIAL_UNKNOWN', `unknown ${platform} credential field(s): ${unknown.join(', ')}`, spec.help, unknown[0]);
-  }
+  if (spec.defaults) for (const [k, v] of Object.entries(spec.defaults(out))) if (out[k] === undefined) out[k] = v as string | number | boolean;
   return out;
 }
 
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
 function expiryOf(c: Credentials): number | null {
-  const v = c.access_token_expires_at;
-  return typeof v === 'number' ? v : typeof v === 'string' && v ? Date.parse(v) || null : null;
+  const v = c.expiresAt ?? c.tokenExpiresAt;
+  return typeof v === 'number' && v > 0 ? v : typeof v === 'string' && v ? Date.parse(v) || null : null;
 }
 
 function normalizeHandle(handle: string): string {

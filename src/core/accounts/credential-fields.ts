@@ -6,31 +6,41 @@ export interface CredentialSpec {
   optional: readonly string[];
   /** Required fields that may be taken from the account's external id when absent. */
   fromExternalId?: string;
+  /** Defaults for fields the user need not give. */
+  defaults?: (creds: Record<string, unknown>) => Record<string, unknown>;
   /** What the user should paste, for prompts and errors. */
   help: string;
 }
 
 /**
- * Credentials per platform (see the issue and the references):
- * - TikTok: app client key + secret and the creator's access token (+ refresh token to stay connected).
+ * Credentials per platform, in the shape the adapters read (camelCase). Users may also write the
+ * snake_case names (`client_key`, `access_token`, `ig_user_id`…): {@link canonicalField} maps them.
+ * - TikTok: the app's client key + secret and the creator's access token (+ refresh token to stay connected).
  * - Instagram: a (long-lived) access token and the Instagram professional account id.
- * - YouTube: OAuth client id + secret and the channel's refresh token.
+ * - YouTube: the OAuth client id + secret and the channel's refresh token.
  */
 export const CREDENTIAL_SPECS: Readonly<Record<PlatformId, CredentialSpec>> = Object.freeze({
   tiktok: {
-    required: ['client_key', 'client_secret', 'access_token'],
-    optional: ['refresh_token', 'open_id', 'access_token_expires_at', 'refresh_token_expires_at', 'scope', 'audited', 'api_base_url', 'auth_base_url'],
+    required: ['clientKey', 'clientSecret', 'accessToken'],
+    optional: ['refreshToken', 'openId', 'scope', 'expiresAt', 'refreshExpiresAt', 'redirectUri'],
     help: 'TikTok needs client_key, client_secret and access_token (refresh_token to stay connected)',
   },
   instagram: {
-    required: ['access_token', 'ig_user_id'],
-    optional: ['flavour', 'page_id', 'access_token_expires_at', 'app_id', 'app_secret', 'api_base_url'],
-    fromExternalId: 'ig_user_id',
+    required: ['accessToken', 'igUserId'],
+    optional: ['flavour', 'tokenIssuedAt', 'tokenExpiresAt', 'username', 'appScopedUserId', 'pageId', 'userAccessToken', 'userTokenExpiresAt'],
+    fromExternalId: 'igUserId',
+    // Instagram Login tokens start with "IG"; anything else is a Facebook Login (Page) token.
+    defaults: (c) => ({ flavour: typeof c.accessToken === 'string' && c.accessToken.startsWith('IG') ? 'instagram' : 'facebook', tokenIssuedAt: 0, tokenExpiresAt: 0 }),
     help: 'Instagram needs access_token and ig_user_id (the Instagram professional account id; the external id is used when absent)',
   },
   youtube: {
-    required: ['client_id', 'client_secret', 'refresh_token'],
-    optional: ['access_token', 'access_token_expires_at', 'testing_mode', 'made_for_kids', 'project_id', 'channel_id', 'api_base_url', 'auth_base_url', 'upload_base_url'],
+    required: ['clientId', 'clientSecret', 'refreshToken'],
+    optional: ['accessToken', 'expiresAt', 'scope', 'appMode', 'consentedAt', 'selfDeclaredMadeForKids'],
     help: 'YouTube needs client_id, client_secret and refresh_token',
   },
 });
+
+/** `access_token` → `accessToken`; camelCase names pass unchanged. */
+export function canonicalField(name: string): string {
+  return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}

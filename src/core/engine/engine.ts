@@ -188,7 +188,7 @@ export class Engine {
   }
 
   /** Runs one step; returns the post when the same worker should go on at once, else undefined. */
-  async #step(post: PostRecord, account: AccountRecord, signal: AbortSignal): Promise<PostRecord | undefined> {
+  async #step(post: PostRecord, account: AccountRecord, signal: AbortSignal, refreshTried = false): Promise<PostRecord | undefined> {
     const { store, clock } = this.#o;
     const adapter = this.#o.adapterFor(account);
     const clip = await store.getClip(post.clipRowId);
@@ -222,6 +222,17 @@ export class Engine {
         // Stopping: leave the post where it is, due now, for the next worker to resume from its checkpoint.
         await this.#finish(post, { state: post.state, detail: 'worker stopped', quiet: true }).catch(() => undefined);
         return undefined;
+      }
+      if (isPublishError(error) && error.kind === 'needs_reauth' && !refreshTried && ACCESS_TOKEN_CODES.test(error.code)) {
+        // The access token was refused before its recorded expiry: refresh once, then try the step again.
+        const refreshed = await this.#refresher.force(account, adapter).catch((e: unknown) => {
+          this.#o.logger.warn({ accountId: account.id, err: describe(e) }, 'forced token refresh failed');
+          return false;
+        });
+        if (refreshed) {
+          const fresh = await store.getAccount(account.id);
+          if (fresh) return this.#step(post, fresh, signal, true);
+        }
       }
       await this.#failure(post, account, error);
       return undefined;
@@ -310,6 +321,9 @@ export class Engine {
     return updated;
   }
 }
+
+/** Error codes that mean "this access token is no longer accepted" (a refresh may fix it). */
+const ACCESS_TOKEN_CODES = /ACCESS_TOKEN_(INVALID|EXPIRED)|TOKEN_EXPIRED|UNAUTHENTICATED|INVALID_CREDENTIALS$/;
 
 function describe(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;

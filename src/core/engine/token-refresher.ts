@@ -22,14 +22,28 @@ export class TokenRefresher {
 
   /** The account with credentials fresh enough to use now. */
   fresh(account: AccountRecord, adapter: PlatformAdapter): Promise<AdapterAccount> {
+    return this.#once(account, adapter, this.aheadMs);
+  }
+
+  /**
+   * Refreshes now whatever the recorded expiry (the platform said the access token is no longer valid);
+   * returns false when the adapter cannot refresh.
+   */
+  async force(account: AccountRecord, adapter: PlatformAdapter): Promise<boolean> {
+    if (!adapter.refreshCredentials) return false;
+    await this.#once(account, adapter, Number.POSITIVE_INFINITY);
+    return true;
+  }
+
+  #once(account: AccountRecord, adapter: PlatformAdapter, withinMs: number): Promise<AdapterAccount> {
     const running = this.#inFlight.get(account.id);
     if (running) return running;
-    const work = this.#refresh(account, adapter).finally(() => this.#inFlight.delete(account.id));
+    const work = this.#refresh(account, adapter, withinMs).finally(() => this.#inFlight.delete(account.id));
     this.#inFlight.set(account.id, work);
     return work;
   }
 
-  async #refresh(account: AccountRecord, adapter: PlatformAdapter): Promise<AdapterAccount> {
+  async #refresh(account: AccountRecord, adapter: PlatformAdapter, withinMs: number): Promise<AdapterAccount> {
     const view: AdapterAccount = {
       id: account.id,
       platform: account.platform,
@@ -38,7 +52,7 @@ export class TokenRefresher {
       credentials: this.accounts.credentialsOf(account),
     };
     if (!adapter.refreshCredentials) return view;
-    const refreshed = await adapter.refreshCredentials(view, this.aheadMs);
+    const refreshed = await adapter.refreshCredentials(view, withinMs);
     if (!refreshed) return view;
     await this.accounts.saveCredentials(account.id, refreshed.credentials, refreshed.expiresAt);
     return { ...view, credentials: refreshed.credentials };

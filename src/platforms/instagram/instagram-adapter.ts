@@ -102,7 +102,12 @@ export class InstagramAdapter implements PlatformAdapter {
     if ((remote.uploadAttempts ?? 0) > 0 || (ctx.upload?.bytesAcked ?? 0) > 0) {
       // Resume from what Meta says it has (correction 1), not from memory.
       const status = await client.getContainer(creds.flavour, creds.accessToken, containerId);
-      if (status.status_code !== 'IN_PROGRESS') return pollContainer({ ...env, remote: { ...remote, uploaded: true } }, () => findPublished(env));
+      if (status.status_code !== 'IN_PROGRESS') {
+        // Meta has the bytes (or the container is over): record it so the next step does not come back here.
+        await ctx.checkpoint({ remote: { uploaded: true, pollStartedAt: ctx.clock.now() } });
+        const next = { ...env, remote: { ...remote, uploaded: true } };
+        return pollContainer(next, () => findPublished(next));
+      }
       const phase = status.video_status?.uploading_phase;
       if (phase?.status === 'complete') return this.#uploaded(env, 'already complete');
       offset = Math.min(phase?.bytes_transferred ?? 0, ctx.media.size);

@@ -69,7 +69,7 @@ export class InstagramClient {
 
   #read<T>(res: HttpResponse, what: string, oauthEndpoint = false): T {
     this.lastUsage = parseUsage(res.headers);
-    if (res.status >= 400) throw classifyInstagramError(res, what, this.now(), { oauthEndpoint });
+    if (res.status >= 400) throw classifyInstagramError(res, what, this.now(), { oauthEndpoint, quotaRecheckMs: this.config.quotaRecheckMs });
     try {
       return parseJsonLossless<T>(res.text);
     } catch (cause) {

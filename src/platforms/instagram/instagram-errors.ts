@@ -87,7 +87,7 @@ export function graphErrorOf(text: string): GraphErrorBody | undefined {
  * if (res.status >= 400) throw classifyInstagramError(res, 'create container', clock.now());
  * ```
  */
-export function classifyInstagramError(res: HttpResponse, what: string, now: number, options: { oauthEndpoint?: boolean } = {}): PublishError {
+export function classifyInstagramError(res: HttpResponse, what: string, now: number, options: { oauthEndpoint?: boolean; quotaRecheckMs?: number } = {}): PublishError {
   const err = graphErrorOf(res.text);
   const code = err?.code;
   const sub = err?.error_subcode;
@@ -101,7 +101,7 @@ export function classifyInstagramError(res: HttpResponse, what: string, now: num
     });
 
   if (options.oauthEndpoint && code === 400) return make('invalid', 'OAUTH_REJECTED');
-  if (code === 9 || sub === 2207042) return make('quota', 'QUOTA', { deferUntil: now + 3_600_000 });
+  if (code === 9 || sub === 2207042) return make('quota', 'QUOTA', { deferUntil: now + (options.quotaRecheckMs ?? 3_600_000) });
   if (sub === 2207051 || sub === 2207050 || code === 25 || code === 368) return make('invalid', 'ACCOUNT_RESTRICTED');
   if (code !== undefined && RATE_CODES.has(code)) return make('rate_limited', 'RATE_LIMITED', { retryAfterMs: retryAfterMs ?? 60_000 });
   if (code !== undefined && (AUTH_CODES.has(code) || (code >= 200 && code <= 299))) return make('needs_reauth', 'AUTH');

@@ -1,7 +1,39 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { PublishError } from '../../core/publish-error.js';
 import { describeNetworkError } from '../shared/http.js';
+
+/** Read size from disk: 1 MiB chunks, few socket writes. */
+const CHUNK_BYTES = 1024 * 1024;
+/** Buffers reused in turn (no per-chunk allocation, memory flat at POOL × CHUNK). */
+const POOL = 4;
+
+/**
+ * The file from `offset` to the end as chunks read into a small pool of reused buffers.
+ *
+ * Why reuse is safe: undici writes an async-iterable body with `socket.write(chunk)` and, whenever the
+ * write returns false, waits for `drain` before pulling the next chunk. A chunk (1 MiB) is far above the
+ * socket's high-water mark, so at most a sub-HWM tail of one chunk is still queued when the next is
+ * pulled, and the next write forces a full drain; a buffer is refilled only POOL chunks later.
+ */
+async function* fileChunks(path: string, offset: number, end: number, onRead?: (position: number) => void): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  const pool = Array.from({ length: POOL }, () => Buffer.allocUnsafe(CHUNK_BYTES));
+  try {
+    let position = offset;
+    for (let i = 0; position < end; i++) {
+      const buf = pool[i % POOL]!;
+      const { bytesRead } = await handle.read(buf, 0, Math.min(CHUNK_BYTES, end - position), position);
+      if (bytesRead === 0) throw new Error('file shorter than its recorded size');
+      position += bytesRead;
+      onRead?.(position);
+      yield bytesRead === CHUNK_BYTES ? buf : buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
 
 /** One resumable upload request (§3.3 step 2; resume per correction 1). */
 export interface ResumableUploadRequest {
@@ -32,14 +64,7 @@ export interface ResumableUploadRequest {
  */
 export async function uploadResumable(req: ResumableUploadRequest): Promise<void> {
   const length = req.fileSize - req.offset;
-  const body = createReadStream(req.path, { start: req.offset, highWaterMark: 1024 * 1024 });
-  if (req.onProgress) {
-    let sent = req.offset;
-    body.on('data', (chunk) => {
-      sent += chunk.length;
-      req.onProgress!(sent);
-    });
-  }
+  const body = fileChunks(req.path, req.offset, req.fileSize, req.onProgress);
   let status: number;
   let text: string;
   try {
@@ -52,7 +77,8 @@ export async function uploadResumable(req: ResumableUploadRequest): Promise<void
         'content-type': 'application/octet-stream',
         'content-length': String(length),
       },
-      body,
+      // undici documents AsyncIterable bodies (Dispatcher.md) though its .d.ts lists only Readable.
+      body: body as unknown as Readable,
       dispatcher: req.dispatcher,
       signal: req.signal,
       headersTimeout: req.timeoutMs ?? 300_000,
@@ -61,7 +87,7 @@ export async function uploadResumable(req: ResumableUploadRequest): Promise<void
     status = res.statusCode;
     text = await res.body.text();
   } catch (cause) {
-    body.destroy();
+    await body.return(undefined).catch(() => undefined);
     if (req.signal?.aborted) throw cause;
     throw new PublishError(`Instagram resumable upload interrupted (${describeNetworkError(cause)})`, {
       platform: 'instagram', code: 'INSTAGRAM_UPLOAD_INTERRUPTED', kind: 'retryable', cause,

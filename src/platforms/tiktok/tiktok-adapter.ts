@@ -33,6 +33,8 @@ const INBOX_MAX_DURATION_SEC = 600;
 export class TikTokAdapter implements PlatformAdapter {
   readonly platform = 'tiktok' as const;
   readonly client: TikTokClient;
+  /** In-flight refreshes per account: with rotation, two concurrent refreshes would invalidate each other. */
+  #refreshing = new Map<string, Promise<{ credentials: Credentials; expiresAt?: number } | null>>();
 
   constructor(private readonly options: TikTokAdapterOptions) {
     this.client = new TikTokClient(options.config, options.clock, options.http);
@@ -65,6 +67,14 @@ export class TikTokAdapter implements PlatformAdapter {
    * refresh token must be saved with the access token, in one transaction).
    */
   async refreshCredentials(account: AdapterAccount, withinMs: number): Promise<{ credentials: Credentials; expiresAt?: number } | null> {
+    const running = this.#refreshing.get(account.id);
+    if (running) return running;
+    const next = this.#refresh(account, withinMs).finally(() => this.#refreshing.delete(account.id));
+    this.#refreshing.set(account.id, next);
+    return next;
+  }
+
+  async #refresh(account: AdapterAccount, withinMs: number): Promise<{ credentials: Credentials; expiresAt?: number } | null> {
     const tokens = readTikTokCredentials(account.credentials);
     const now = this.options.clock.now();
     if (tokens.expiresAt - now > withinMs) return null;

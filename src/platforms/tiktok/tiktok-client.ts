@@ -1,8 +1,9 @@
-import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { request } from 'undici';
 import type { Clock } from '../../core/clock.js';
 import { PublishError } from '../../core/publish-error.js';
 import { describeNetworkError, httpRequest, parseJsonLossless, type HttpOptions } from '../shared/http.js';
+import type { ChunkReader } from './tiktok-chunk-reader.js';
 import type { TikTokConfig } from './tiktok-config.js';
 import { classifyTikTokError, type ClassifyContext } from './tiktok-errors.js';
 
@@ -84,6 +85,16 @@ export class TikTokClient {
     return this.#call<TikTokCreatorInfo>('/v2/post/publish/creator_info/query/', accessToken, {}, 'TikTok creator_info', true, signal);
   }
 
+  /** GET /v2/user/info/ with the basic fields (to show and check a connected account). */
+  async userInfo(accessToken: string, signal?: AbortSignal): Promise<{ open_id: string; display_name: string; avatar_url?: string }> {
+    const res = await httpRequest(
+      { method: 'GET', url: `${this.config.apiBaseUrl}/v2/user/info/?fields=open_id,display_name,avatar_url`, headers: { authorization: `Bearer ${accessToken}` }, signal },
+      { platform: 'tiktok', safe: true, what: 'TikTok user/info' },
+      this.http,
+    );
+    return this.#read<{ user: { open_id: string; display_name: string; avatar_url?: string } }>(res, 'TikTok user/info').user;
+  }
+
   /** POST /v2/post/publish/video/init/: the irreversible call of Direct Post. */
   async initDirect(accessToken: string, postInfo: TikTokPostInfo, sourceInfo: TikTokSourceInfo, signal?: AbortSignal): Promise<{ publishId: string; uploadUrl?: string }> {
     const data = await this.#call<{ publish_id: string; upload_url?: string }>('/v2/post/publish/video/init/', accessToken, { post_info: postInfo, source_info: sourceInfo }, 'TikTok video/init', false, signal);
@@ -116,10 +127,10 @@ export class TikTokClient {
   }
 
   /**
-   * PUTs bytes `first..last` of `path` to the upload URL, streamed from disk with `undici.request`.
-   * Network errors are `retryable` (the progress header tells what landed).
+   * PUTs bytes `first..last` of the file to the upload URL, streamed from disk with `undici.request`
+   * (never the whole chunk in memory). Network errors are `retryable` (the progress header tells what landed).
    */
-  async putChunk(uploadUrl: string, path: string, first: number, last: number, total: number, contentType: string, signal?: AbortSignal): Promise<ChunkAnswer> {
+  async putChunk(uploadUrl: string, file: ChunkReader, first: number, last: number, total: number, contentType: string, signal?: AbortSignal): Promise<ChunkAnswer> {
     try {
       const res = await request(uploadUrl, {
         method: 'PUT',
@@ -129,7 +140,9 @@ export class TikTokClient {
           'content-length': String(last - first + 1),
           'content-range': `bytes ${first}-${last}/${total}`,
         },
-        body: createReadStream(path, { start: first, end: last, highWaterMark: 1024 * 1024 }),
+        // undici accepts async iterables as request bodies (documented; its typings list only Readable):
+        // a generator keeps undici pulling one piece at a time, which ChunkReader's buffer reuse relies on.
+        body: file.range(first, last) as unknown as Readable,
         signal,
         dispatcher: this.http.dispatcher,
         headersTimeout: this.http.timeoutMs ?? 120_000,
@@ -162,6 +175,10 @@ export class TikTokClient {
       { platform: 'tiktok', safe, what },
       this.http,
     );
+    return this.#read<T>(res, what);
+  }
+
+  #read<T>(res: { status: number; headers: Record<string, string>; text: string }, what: string): T {
     let parsed: Envelope<T> | undefined;
     try {
       parsed = parseJsonLossless<Envelope<T>>(res.text);

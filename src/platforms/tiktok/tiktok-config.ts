@@ -57,6 +57,26 @@ export interface TikTokConfig {
   webhookToleranceSec: number;
 }
 
+/**
+ * TikTok's documented limits, for planning (reference §11): per access token per sliding minute, and
+ * per creator per 24 h. Exceeding them gives 429 `rate_limit_exceeded` or 403 `spam_risk_*`.
+ *
+ * @example
+ * ```ts
+ * if (initsThisMinute >= TIKTOK_LIMITS.initPerMinute) deferPost();
+ * ```
+ */
+export const TIKTOK_LIMITS = Object.freeze({
+  initPerMinute: 6,
+  creatorInfoPerMinute: 20,
+  statusPerMinute: 30,
+  /** Typical Direct Post cap per creator per 24 h (varies per creator, shared across apps). */
+  directPostsPerDay: 15,
+  pendingInboxSharesPerDay: 5,
+  /** Unaudited apps: distinct posting creators per 24 h. */
+  unauditedCreatorsPerDay: 5,
+});
+
 /** The documented defaults (everything but the app's own credentials). */
 export const TIKTOK_DEFAULTS: Omit<TikTokConfig, 'clientKey' | 'clientSecret' | 'redirectUri'> = Object.freeze({
   scopes: Object.freeze(['user.info.basic', 'video.upload', 'video.publish']),

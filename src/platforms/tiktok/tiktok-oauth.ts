@@ -132,12 +132,26 @@ export async function revokeTikTokToken(config: Readonly<TikTokConfig>, accessTo
   throw oauthFailure(res, body, 'TikTok revoke', clock);
 }
 
-/** Credentials as the store keeps them for a TikTok account. */
+/**
+ * Credentials as the store keeps them for a TikTok account.
+ *
+ * @example
+ * ```ts
+ * await ctx.saveCredentials(tiktokCredentials(tokens), tokens.expiresAt);
+ * ```
+ */
 export function tiktokCredentials(tokens: TikTokTokens): Credentials {
   return { ...tokens };
 }
 
-/** Reads stored credentials back, or throws `needs_reauth` when they are unusable. */
+/**
+ * Reads stored credentials back, or throws `needs_reauth` when they are unusable.
+ *
+ * @example
+ * ```ts
+ * const { accessToken } = readTikTokCredentials(account.credentials);
+ * ```
+ */
 export function readTikTokCredentials(credentials: Credentials): TikTokTokens {
   const { accessToken, refreshToken, openId, scope, expiresAt, refreshExpiresAt } = credentials;
   if (typeof accessToken !== 'string' || !accessToken) {

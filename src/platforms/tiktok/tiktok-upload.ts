@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import type { PublishContext, StepResult, UploadCheckpoint } from '../../core/ports/platform-adapter.js';
 import { PublishError } from '../../core/publish-error.js';
+import { ChunkReader } from './tiktok-chunk-reader.js';
 import type { TikTokClient, TikTokPostInfo, TikTokSourceInfo } from './tiktok-client.js';
 import { classifyTikTokError } from './tiktok-errors.js';
 
@@ -20,7 +21,14 @@ export interface TikTokRemote {
   completeSeenAt?: number | null;
 }
 
-/** The chunk plan of §7.1 (the recommended one, valid under every reading of "MB"). */
+/**
+ * The chunk plan of §7.1 (the recommended one, valid under every reading of "MB").
+ *
+ * @example
+ * ```ts
+ * planChunks(50_000_123, 10_000_000, 64_000_000); // { chunkSize: 50_000_123, count: 1 }
+ * ```
+ */
 export function planChunks(size: number, chunkSize: number, singleChunkMax: number): { chunkSize: number; count: number } {
   if (size <= singleChunkMax) return { chunkSize: size, count: 1 };
   return { chunkSize, count: Math.floor(size / chunkSize) };
@@ -30,6 +38,11 @@ export function planChunks(size: number, chunkSize: number, singleChunkMax: numb
  * Reads the upload progress header `bytes 0-N/TOTAL` into bytes received. TikTok documents the shape
  * but not whether N is the last index or the count, so both readings are tried and the one landing on
  * a chunk boundary wins (they can't both, chunks being ≥ 5 MiB). `bytes *\/TOTAL` means none.
+ *
+ * @example
+ * ```ts
+ * parseProgress('bytes 0-9999999/50000123', 10_000_000, 50_000_123); // 10_000_000
+ * ```
  */
 export function parseProgress(header: string | undefined, chunkSize: number, total: number): number | undefined {
   if (!header) return undefined;
@@ -173,11 +186,21 @@ async function sendChunks(ctx: PublishContext, client: TikTokClient, upload: Upl
   const { totalBytes: total, chunkSize } = upload;
   const count = Math.floor(total / chunkSize);
   const type = contentTypeOf(ctx.media.path);
+  const file = await ChunkReader.open(ctx.media.path);
+  try {
+    return await sendRemaining(ctx, client, upload, file, type, count);
+  } finally {
+    await file.close();
+  }
+}
+
+async function sendRemaining(ctx: PublishContext, client: TikTokClient, upload: UploadCheckpoint, file: ChunkReader, type: string, count: number): Promise<'done' | string> {
+  const { totalBytes: total, chunkSize } = upload;
   while (upload.bytesAcked < total) {
     const first = upload.bytesAcked;
     const index = first / chunkSize;
     const last = index >= count - 1 ? total - 1 : first + chunkSize - 1;
-    const answer = await client.putChunk(upload.url, ctx.media.path, first, last, total, type, ctx.signal);
+    const answer = await client.putChunk(upload.url, file, first, last, total, type, ctx.signal);
     if (answer.status === 206 || answer.status === 201) {
       const acked = answer.status === 201 ? total : (parseProgress(answer.progress, chunkSize, total) ?? last + 1);
       upload.bytesAcked = acked;

@@ -160,6 +160,17 @@ export function registerAuthRoutes(deps: RouteDeps): void {
     return { status: 200, body: pick(all, fields) };
   }, ['ig']);
 
+  // FB Login: the user (or Page) behind the token, and its permissions.
+  deps.graph('GET', '/me', ({ account, token, params }) => {
+    const fields = (params.get('fields') ?? 'id,name').split(',');
+    const all = token.kind === 'page' ? { id: account.pageId, name: `${account.username} Page` } : { id: account.fbUserId, name: account.username };
+    return { status: 200, body: pick(all, fields) };
+  }, ['fb']);
+  deps.graph('GET', '/me/permissions', ({ token }) => ({
+    status: 200,
+    body: { data: token.scopes.map((permission) => ({ permission, status: 'granted' })) },
+  }), ['fb']);
+
   // FB Login: Pages with their IG professional account.
   deps.graph('GET', '/me/accounts', ({ account, token }) => {
     if (token.kind === 'page') return graphError(400, 100, 'Tried accessing nonexisting field (accounts) on node type (Page)');

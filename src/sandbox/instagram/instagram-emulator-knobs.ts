@@ -29,6 +29,8 @@ export interface InstagramEmulatorKnobs {
   requireRange: boolean;
   /** Largest reel accepted in bytes when `limits` is on. Default 300 MB. */
   maxVideoBytes: number;
+  /** Check the MP4 while it streams in: faststart (`moov` first), no edit lists (2207026), `thumb_offset` within the duration (2207057). Default true. */
+  checkMp4: boolean;
   /** The next container created turns ERROR with this subcode once processed. */
   failNextContainerSubcode: number | undefined;
   /** The next rupload request is cut (socket destroyed) after this many body bytes, which the emulator keeps. */
@@ -49,6 +51,7 @@ export function defaultKnobs(): InstagramEmulatorKnobs {
     igLoginResumable: false,
     requireRange: true,
     maxVideoBytes: 300 * 1024 * 1024,
+    checkMp4: true,
     failNextContainerSubcode: undefined,
     interruptNextUploadAfter: undefined,
   };

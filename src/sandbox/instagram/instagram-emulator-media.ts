@@ -6,6 +6,7 @@ import { graphError } from './instagram-emulator-graph.js';
 import { HOST_PREFIX, type GraphCall, type RouteDeps } from './instagram-emulator-knobs.js';
 import type { EmulatedContainer } from './instagram-emulator-state.js';
 import { registerRupload } from './instagram-emulator-rupload.js';
+import { Mp4Probe } from './instagram-emulator-mp4.js';
 
 const DAY = 86_400_000;
 const STATUS_TEXT: Record<string, string> = {
@@ -89,6 +90,7 @@ function validateContainer(call: GraphCall, resumable: boolean, deps: RouteDeps)
  */
 export async function fetchInto(deps: RouteDeps, c: EmulatedContainer, url: string): Promise<void> {
   const hash = createHash('sha256');
+  const probe = deps.knobs.checkMp4 ? new Mp4Probe() : undefined;
   let bytes = 0;
   try {
     const res = await request(url, { method: 'GET', headers: { range: 'bytes=0-', 'user-agent': 'facebookexternalhit/1.1' } });
@@ -107,10 +109,12 @@ export async function fetchInto(deps: RouteDeps, c: EmulatedContainer, url: stri
         return deps.state.failContainer(c, 2207026);
       }
       hash.update(chunk as Buffer);
+      probe?.push(chunk as Buffer);
     }
     c.bytes = bytes;
     c.fileSize = bytes;
     c.hash = hash;
+    c.probe = probe;
     deps.state.completeUpload(c);
   } catch {
     deps.state.failContainer(c, 2207052);
@@ -139,6 +143,7 @@ export function registerMediaRoutes(deps: RouteDeps): void {
       bytes: 0,
       fileSize: undefined,
       hash: resumable ? createHash('sha256') : undefined,
+      probe: resumable && knobs.checkMp4 ? new Mp4Probe() : undefined,
       sha256: undefined,
       uploadComplete: false,
       readyAt: undefined,

@@ -3,6 +3,7 @@ import type { EmulatorRequest, EmulatorResponse } from '../emulator-server.js';
 import { checkVersion, GraphFailure } from './instagram-emulator-graph.js';
 import { HOST_PREFIX, type RouteDeps } from './instagram-emulator-knobs.js';
 import { fetchInto } from './instagram-emulator-media.js';
+import { Mp4Probe } from './instagram-emulator-mp4.js';
 
 /** The rupload error shape (§3.3): a JSON string nested in `debug_info.message`. */
 function ruploadError(status: number, message: string, retriable: boolean, type = 'ProcessingFailedError'): EmulatorResponse {
@@ -68,6 +69,7 @@ export function registerRupload(deps: RouteDeps): void {
     if (offset === 0) {
       c.bytes = 0;
       c.hash = createHash('sha256');
+      c.probe = knobs.checkMp4 ? new Mp4Probe() : undefined;
     }
     c.fileSize = fileSize;
     const cutAfter = knobs.interruptNextUploadAfter;
@@ -80,11 +82,13 @@ export function registerRupload(deps: RouteDeps): void {
         if (cutAfter !== undefined && c.bytes - offset + buf.length >= cutAfter) {
           buf = buf.subarray(0, cutAfter - (c.bytes - offset));
           hash.update(buf);
+          c.probe?.push(buf);
           c.bytes += buf.length;
           req.raw.socket.destroy();
           return;
         }
         hash.update(buf);
+        c.probe?.push(buf);
         c.bytes += buf.length;
       }
     } catch {

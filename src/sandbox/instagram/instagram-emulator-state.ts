@@ -1,5 +1,6 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
+import type { Mp4Probe } from './instagram-emulator-mp4.js';
 
 /** Which Meta login product a token or route belongs to. `ig` = graph.instagram.com, `fb` = graph.facebook.com. */
 export type Flavour = 'ig' | 'fb';
@@ -45,6 +46,8 @@ export interface EmulatedContainer {
   fileSize: number | undefined;
   /** The running hash of the bytes received in order; `sha256` once complete. */
   hash: Hash | undefined;
+  /** Streaming MP4 check (when the emulator checks MP4s). */
+  probe: Mp4Probe | undefined;
   sha256: string | undefined;
   uploadComplete: boolean;
   /** When processing ends (set once the bytes are complete). */
@@ -162,6 +165,13 @@ export class InstagramEmulatorState {
     c.uploadComplete = true;
     c.sha256 = c.hash?.digest('hex') ?? createHash('sha256').digest('hex');
     c.hash = undefined;
+    if (c.probe && c.errorSubcode === undefined) {
+      const found = c.probe.result();
+      const thumb = c.params.thumb_offset === undefined || c.params.cover_url !== undefined ? undefined : Number(c.params.thumb_offset);
+      if (found.subcode !== undefined) c.errorSubcode = found.subcode;
+      else if (thumb !== undefined && found.durationMs !== undefined && thumb >= found.durationMs) c.errorSubcode = 2207057;
+    }
+    c.probe = undefined;
     c.readyAt = this.clock.now() + this.processingMs;
   }
 

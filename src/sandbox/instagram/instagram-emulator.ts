@@ -119,6 +119,20 @@ export async function createInstagramEmulator(options: InstagramEmulatorOptions 
     const p = work.finally(() => pending.delete(p));
     pending.add(p);
   } };
+  // Control for other processes (demo, benches): knobs and token faults. `/__sandbox/` is the base server's.
+  server.route('POST', '/__instagram/knobs', async (req) => {
+    const patch = await req.json<Partial<InstagramEmulatorKnobs>>();
+    for (const [k, v] of Object.entries(patch)) if (k in knobs) (knobs as unknown as Record<string, unknown>)[k] = v ?? undefined;
+    return { status: 200, body: { knobs } };
+  });
+  server.route('POST', '/__instagram/tokens/:action', async (req) => {
+    const { token } = await req.json<{ token?: string }>();
+    const t = state.tokens.get(token ?? '');
+    if (!t || (req.params.action !== 'expire' && req.params.action !== 'revoke')) return { status: 404, body: { error: 'unknown token or action' } };
+    if (req.params.action === 'revoke') t.revoked = true;
+    else t.expiresAt = clock.now();
+    return { status: 204 };
+  });
   registerAuthRoutes(deps);
   registerMediaRoutes(deps);
 

@@ -28,7 +28,14 @@ export function checkChunkPlan(videoSize: unknown, chunkSize: unknown, count: un
   return undefined;
 }
 
-/** The inclusive byte range of chunk `index` (0-based); the final chunk absorbs the remainder. */
+/**
+ * The inclusive byte range of chunk `index` (0-based); the final chunk absorbs the remainder.
+ *
+ * @example
+ * ```ts
+ * chunkRange(4, 10_000_000, 5, 50_000_123); // { first: 40_000_000, last: 50_000_122 }
+ * ```
+ */
 export function chunkRange(index: number, chunkSize: number, count: number, videoSize: number): { first: number; last: number } {
   const first = index * chunkSize;
   const last = index === count - 1 ? videoSize - 1 : first + chunkSize - 1;
@@ -38,6 +45,11 @@ export function chunkRange(index: number, chunkSize: number, count: number, vide
 /**
  * The upload progress header `bytes 0-N/TOTAL`. The reference documents the shape but not whether N is
  * the last byte index or the byte count; `style` picks the reading (clients accept both).
+ *
+ * @example
+ * ```ts
+ * progressHeader(10_000_000, 50_000_123, 'last-index'); // 'bytes 0-9999999/50000123'
+ * ```
  */
 export function progressHeader(received: number, total: number, style: 'last-index' | 'count'): string {
   if (style === 'count') return `bytes 0-${received}/${total}`;

@@ -45,7 +45,14 @@ export function issueTokens(state: TikTokState, openId: string, scopes: Set<stri
   };
 }
 
-/** True when `uri` matches a registered one (exactly; a registered `:*` port matches any explicit port). */
+/**
+ * True when `uri` matches a registered one (exactly; a registered `:*` port matches any explicit port).
+ *
+ * @example
+ * ```ts
+ * redirectUriRegistered(['http://127.0.0.1:*\/callback/'], 'http://127.0.0.1:5000/callback/'); // true
+ * ```
+ */
 export function redirectUriRegistered(registered: string[], uri: string): boolean {
   if (uri.includes('?') || uri.includes('#')) return false;
   return registered.some((r) => {
@@ -56,7 +63,14 @@ export function redirectUriRegistered(registered: string[], uri: string): boolea
   });
 }
 
-/** Registers authorize, token and revoke on the server. */
+/**
+ * Registers authorize, token and revoke on the server.
+ *
+ * @example
+ * ```ts
+ * registerOAuthRoutes(server, state, ensureUser, onRevoke);
+ * ```
+ */
 export function registerOAuthRoutes(server: EmulatorServer, state: TikTokState, ensureUser: (handle?: string) => TikTokUser, onRevoke: (openId: string) => void): void {
   server.route('GET', '/v2/auth/authorize/', (req) => authorize(state, req, ensureUser));
   server.route('POST', '/v2/oauth/token/', (req) => token(state, req));
@@ -177,7 +191,14 @@ async function revoke(state: TikTokState, req: EmulatorRequest, onRevoke: (openI
   return { status: 200, body: {} };
 }
 
-/** Disconnects the app from a user: every access and refresh token of theirs dies. */
+/**
+ * Disconnects the app from a user: every access and refresh token of theirs dies.
+ *
+ * @example
+ * ```ts
+ * revokeUser(state, openId);
+ * ```
+ */
 export function revokeUser(state: TikTokState, openId: string): void {
   for (const t of state.accessTokens.values()) if (t.openId === openId) t.revoked = true;
   for (const t of state.refreshTokens.values()) if (t.openId === openId) t.revoked = true;

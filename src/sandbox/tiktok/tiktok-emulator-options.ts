@@ -109,7 +109,14 @@ export type ResolvedTikTokOptions = Required<Omit<TikTokEmulatorOptions, 'clock'
   rateLimits: { init: number; creatorInfo: number; status: number };
 };
 
-/** Applies the documented defaults. */
+/**
+ * Applies the documented defaults.
+ *
+ * @example
+ * ```ts
+ * resolveTikTokOptions({ processingMs: 0 }).accessTtlSec; // 7200
+ * ```
+ */
 export function resolveTikTokOptions(o: TikTokEmulatorOptions): ResolvedTikTokOptions {
   const profile = TOKEN_PROFILES[o.tokenProfile ?? 'newest'];
   const audited = o.audited ?? true;

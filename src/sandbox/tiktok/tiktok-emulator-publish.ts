@@ -18,12 +18,26 @@ const DAY_MS = 86_400_000;
 const PRIVACY_LEVELS = ['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'FOLLOWER_OF_CREATOR', 'SELF_ONLY'];
 const BOOL_FIELDS = ['disable_duet', 'disable_comment', 'disable_stitch', 'brand_content_toggle', 'brand_organic_toggle', 'is_aigc'];
 
-/** The privacy options creator_info offers a user (public vs private account, §4.1). */
+/**
+ * The privacy options creator_info offers a user (public vs private account, §4.1).
+ *
+ * @example
+ * ```ts
+ * privacyOptions(user); // ['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY']
+ * ```
+ */
 export function privacyOptions(user: TikTokUser): string[] {
   return user.privateAccount ? ['FOLLOWER_OF_CREATOR', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY'] : ['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY'];
 }
 
-/** Registers creator_info, Direct Post init, Inbox init, status/fetch and cancel. */
+/**
+ * Registers creator_info, Direct Post init, Inbox init, status/fetch and cancel.
+ *
+ * @example
+ * ```ts
+ * registerPublishRoutes(server, state, hooks);
+ * ```
+ */
 export function registerPublishRoutes(server: EmulatorServer, state: TikTokState, hooks: PublishHooks): void {
   const base = '/v2/post/publish';
   server.route('POST', `${base}/creator_info/query/`, (req) => creatorInfo(state, req));
@@ -31,6 +45,35 @@ export function registerPublishRoutes(server: EmulatorServer, state: TikTokState
   server.route('POST', `${base}/inbox/video/init/`, (req) => init(state, req, hooks, 'inbox', () => server.url));
   server.route('POST', `${base}/status/fetch/`, (req) => statusFetch(state, req, hooks));
   server.route('POST', `${base}/cancel/`, (req) => cancel(state, req, hooks));
+  server.route('GET', '/v2/user/info/', (req) => userInfo(state, req));
+}
+
+const BASIC_FIELDS = ['open_id', 'union_id', 'avatar_url', 'avatar_url_100', 'avatar_large_url', 'display_name'];
+const PROFILE_FIELDS = ['bio_description', 'profile_deep_link', 'is_verified', 'username'];
+
+/** GET /v2/user/info/?fields=… (§2.9): basic fields with user.info.basic, profile ones need user.info.profile. */
+function userInfo(state: TikTokState, req: EmulatorRequest): EmulatorResponse {
+  const token = state.bearer(req, ['user.info.basic']);
+  if (isAnswer(token)) return token;
+  const fields = (req.url.searchParams.get('fields') ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+  if (!fields.length || fields.some((f) => !BASIC_FIELDS.includes(f) && !PROFILE_FIELDS.includes(f))) return state.envelope(400, 'invalid_params', 'fields is missing or has an unknown field.');
+  if (fields.some((f) => PROFILE_FIELDS.includes(f)) && !token.scopes.has('user.info.profile')) {
+    return state.envelope(401, 'scope_not_authorized', 'The user did not authorize the scope required: user.info.profile.');
+  }
+  const user = state.users.get(token.openId)!;
+  const all: Record<string, unknown> = {
+    open_id: user.openId,
+    union_id: `u-${user.openId}`,
+    avatar_url: `${req.url.origin}/avatar/${user.handle}.jpeg`,
+    avatar_url_100: `${req.url.origin}/avatar/${user.handle}-100.jpeg`,
+    avatar_large_url: `${req.url.origin}/avatar/${user.handle}-large.jpeg`,
+    display_name: user.nickname,
+    bio_description: '',
+    profile_deep_link: `${req.url.origin}/@${user.handle}`,
+    is_verified: false,
+    username: user.handle,
+  };
+  return state.envelope(200, 'ok', '', { user: Object.fromEntries(fields.map((f) => [f, all[f]])) });
 }
 
 async function readJson(state: TikTokState, req: EmulatorRequest): Promise<Record<string, unknown> | EmulatorResponse> {
@@ -179,7 +222,8 @@ async function init(state: TikTokState, req: EmulatorRequest, hooks: PublishHook
     hooks.startPull(record, videoUrl!);
     return state.envelope(200, 'ok', '', { publish_id: record.publishId });
   }
-  const uploadId = state.bigId().slice(0, 13);
+  // The whole id: its leading digits are the same for every id, so a prefix would collide across uploads.
+  const uploadId = state.bigId();
   const uploadToken = state.random(8);
   state.uploads.set(uploadId, {
     uploadId,
@@ -201,7 +245,14 @@ async function init(state: TikTokState, req: EmulatorRequest, hooks: PublishHook
   return state.envelope(200, 'ok', '', { publish_id: record.publishId, upload_url: uploadUrl });
 }
 
-/** True when a PULL_FROM_URL source sits under a verified URL prefix (https on a host name unless insecure allowed). */
+/**
+ * True when a PULL_FROM_URL source sits under a verified URL prefix (https on a host name unless insecure allowed).
+ *
+ * @example
+ * ```ts
+ * pullUrlVerified('https://media.example.com/c/1.mp4', ['https://media.example.com/c/'], false); // true
+ * ```
+ */
 export function pullUrlVerified(videoUrl: string, prefixes: string[], allowInsecure: boolean): boolean {
   let url: URL;
   try {
@@ -243,7 +294,14 @@ async function statusFetch(state: TikTokState, req: EmulatorRequest, hooks: Publ
   return { status: 200, headers: { 'x-tt-logid': logId }, body: rawJson(text) };
 }
 
-/** Post ids status/fetch shows: public posts only, after moderation (§9.1, §18.7). */
+/**
+ * Post ids status/fetch shows: public posts only, after moderation (§9.1, §18.7).
+ *
+ * @example
+ * ```ts
+ * publicPostIds(state, record); // ['7431234567890123456'] or []
+ * ```
+ */
 export function publicPostIds(state: TikTokState, record: PublishRecord): string[] {
   if (record.status !== 'PUBLISH_COMPLETE' || !record.postId || record.completedAt === undefined) return [];
   if (record.mode === 'direct' && record.privacyLevel !== 'PUBLIC_TO_EVERYONE') return [];

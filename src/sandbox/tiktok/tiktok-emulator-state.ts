@@ -58,7 +58,7 @@ export type PublishStatus = 'PROCESSING_UPLOAD' | 'PROCESSING_DOWNLOAD' | 'SEND_
 export interface PublishRecord {
   publishId: string;
   openId: string;
-  /** Access token that created it (status/fetch checks ownership by user). */
+  /** Direct Post or Inbox upload. */
   mode: 'direct' | 'inbox';
   source: 'FILE_UPLOAD' | 'PULL_FROM_URL';
   title: string;
@@ -124,6 +124,8 @@ export class TikTokState {
     deny: false,
     grantScopes: undefined,
   };
+  /** Called when a publish has all its bytes (upload 201 or download done) or its download failed. */
+  onBytesComplete: (record: PublishRecord) => void = () => undefined;
   #seq = 0n;
 
   constructor(

@@ -12,9 +12,16 @@ export const UPLOAD_PATH = '/upload/video/';
  * A route that drains and hashes a PUT body like the upload route does, with no protocol: the bench's
  * curl baseline. (Not under `/__sandbox/`, which the base server reserves for its control API.)
  */
-export const SINK_PATH = '/sandbox/sink/';
+export const SINK_PATH = '/sandbox/sink'; // no trailing slash: `curl -T file url/` would append the file name
 
-/** Registers the upload PUT and the sink. */
+/**
+ * Registers the upload PUT and the sink.
+ *
+ * @example
+ * ```ts
+ * registerUploadRoutes(server, state);
+ * ```
+ */
 export function registerUploadRoutes(server: EmulatorServer, state: TikTokState): void {
   server.route('PUT', UPLOAD_PATH, (req) => put(state, req));
   server.route('PUT', SINK_PATH, async (req) => {
@@ -80,6 +87,7 @@ async function put(state: TikTokState, req: EmulatorRequest): Promise<EmulatorRe
   task.done = true;
   record.sha256 = hash.digest('hex');
   record.bytesCompleteAt = state.clock.now();
+  state.onBytesComplete(record);
   return { status: 201, headers };
 }
 
@@ -96,6 +104,7 @@ export async function pullVideo(state: TikTokState, record: PublishRecord, url: 
   const hash = createHash('sha256');
   try {
     const res = await request(url, { method: 'GET', signal, headersTimeout: 60_000, bodyTimeout: 60_000 });
+    // TikTok does not follow redirects (a 3xx is a failed pull), nor does undici.request.
     if (res.statusCode !== 200) {
       await res.body.dump();
       throw new Error(`status ${res.statusCode}`);
@@ -115,4 +124,5 @@ export async function pullVideo(state: TikTokState, record: PublishRecord, url: 
       record.failReason = 'video_pull_failed';
     }
   }
+  state.onBytesComplete(record);
 }

@@ -42,6 +42,7 @@ export class TikTokEmulator {
   readonly webhooks: TikTokWebhookSender;
   #pulls = new Map<string, { abort: AbortController; done: Promise<void> }>();
   #notified = new Set<string>();
+  #timers = new Set<NodeJS.Timeout>();
 
   constructor(options: TikTokEmulatorOptions = {}) {
     const clock = options.clock ?? systemClock;
@@ -62,6 +63,19 @@ export class TikTokEmulator {
     this.server.route('GET', '/:at/video/:id', (req) => this.#postPage(req.params.at!, req.params.id!));
     this.server.route('GET', '/:at', (req) => this.#postPage(req.params.at!, undefined));
     this.server.setStateProvider(() => this.snapshot());
+    // Webhooks must fire even when nobody polls: advance on a real timer too (a fake clock that has not
+    // moved leaves the record as it is; polling or tick() then moves it).
+    this.state.onBytesComplete = (record) => {
+      this.#advance(record);
+      for (const ms of [o.processingMs, o.processingMs + o.moderationMs]) {
+        const timer = setTimeout(() => {
+          this.#timers.delete(timer);
+          this.#advance(record);
+        }, ms + 1);
+        timer.unref();
+        this.#timers.add(timer);
+      }
+    };
   }
 
   /** The emulator's base URL (API, OAuth page, upload URLs and post pages all live under it). */
@@ -80,6 +94,7 @@ export class TikTokEmulator {
 
   async close(): Promise<void> {
     for (const pull of this.#pulls.values()) pull.abort.abort();
+    for (const timer of this.#timers) clearTimeout(timer);
     await this.server.close();
   }
 

@@ -59,12 +59,12 @@ describe('Instagram limits, throttling and auth faults', () => {
   });
 
   it('past the BUC budget Meta answers 80002 with a regain time: rate_limited', async () => {
-    world = await createWorld({ knobs: { callBudget: 3 } });
-    await step(world); // call 1
-    await step(world).catch(() => undefined);
-    const error = await failure(drive(world));
-    expect(error.kind).toBe('rate_limited');
-    expect(error.retryAfterMs).toBe(60 * 60_000);
+    world = await createWorld({ knobs: { callBudget: 1 } });
+    const created = await step(world); // call 1 = 100 %: the next step is paced by the regain time
+    expect((created as { delayMs: number }).delayMs).toBe(60 * 60_000);
+    await step(world); // rupload (not a Graph call)
+    const error = await failure(step(world)); // call 2 > 100 %
+    expect(error).toMatchObject({ kind: 'rate_limited', code: 'INSTAGRAM_RATE_LIMITED', platformCode: '80002', retryAfterMs: 60 * 60_000 });
   });
 
   it('quota used up → deferred (quota with deferUntil), not failed; published count stays at the quota', async () => {

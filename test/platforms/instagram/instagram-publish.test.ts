@@ -64,6 +64,17 @@ describe('Instagram adapter against the emulator', () => {
     expect(world.emulator.server.requests.filter((r) => r.path.includes('/ig-api-upload/')).length).toBe(2);
   });
 
+  it('the upload answer dropped: the next step sees the bytes are in and does not upload again', async () => {
+    world = await createWorld({ flavour: 'facebook' });
+    world.emulator.knobs.processingMs = 0;
+    world.emulator.server.faults.add({ method: 'POST', path: '/rupload.facebook.com/', fault: { kind: 'drop-response' } });
+    await step(world);
+    expect((await failure(step(world))).kind).toBe('retryable');
+    await drive(world);
+    expect(world.emulator.server.requests.filter((r) => r.path.includes('/ig-api-upload/')).length).toBe(1);
+    expect(world.emulator.published()[0]!.sha256).toBe(world.file.sha256);
+  });
+
   it('a restart mid-flow continues from the durable state (new adapter, same post)', async () => {
     world = await createWorld({ flavour: 'facebook' });
     await step(world);
@@ -89,6 +100,16 @@ describe('Instagram adapter against the emulator', () => {
     expect(post.remote.containerId).toBeNull();
     await drive(world, post); // a new container
     expect(world.emulator.published()).toHaveLength(1);
+  });
+
+  it.each([
+    [{ mdatFirst: true }, 'facebook', 2207026],
+    [{ editList: true }, 'instagram', 2207026],
+    [{ durationMs: 1000 }, 'facebook', 2207057], // thumb_offset 1500 ms past a 1 s video
+  ] as const)('the emulator checks the MP4 while it streams (%o on %s → %i)', async (mp4, flavour, subcode) => {
+    world = await createWorld({ flavour, mp4 });
+    const error = await failure(drive(world));
+    expect(error).toMatchObject({ kind: 'invalid', platformCode: String(subcode) });
   });
 
   it('a URL the host refuses ends in ERROR 2207052 (fetch failed)', async () => {

@@ -14,6 +14,7 @@ import type { InstagramFlavour } from '../../../src/platforms/instagram/instagra
 import { createInstagramEmulator, type InstagramEmulator } from '../../../src/sandbox/instagram/instagram-emulator.js';
 import type { InstagramEmulatorKnobs } from '../../../src/sandbox/instagram/instagram-emulator-knobs.js';
 import { MemoryPost } from '../../helpers/memory-context.js';
+import { minimalMp4 } from '../../../src/sandbox/instagram/instagram-emulator-mp4.js';
 
 /** An emulator, a clip served by the signed media handler, an adapter and a post, on one fake clock. */
 export interface World {
@@ -29,11 +30,11 @@ export interface World {
 }
 
 /** Builds a {@link World}. The clock starts on 2026-06-01 (v25.0 current, v19.0 retired). */
-export async function createWorld(options: { flavour?: InstagramFlavour; knobs?: Partial<InstagramEmulatorKnobs>; config?: Parameters<typeof sandboxInstagramConfig>[1]; bytes?: number } = {}): Promise<World> {
+export async function createWorld(options: { flavour?: InstagramFlavour; knobs?: Partial<InstagramEmulatorKnobs>; config?: Parameters<typeof sandboxInstagramConfig>[1]; bytes?: number; mp4?: { editList?: boolean; mdatFirst?: boolean; durationMs?: number } } = {}): Promise<World> {
   const clock = new FakeClock(Date.UTC(2026, 5, 1, 9));
   const emulator = await createInstagramEmulator({ clock, processingMs: 20_000, knobs: options.knobs });
   const dir = await mkdtemp(join(tmpdir(), 'clipcast-ig-'));
-  const data = randomBytes(options.bytes ?? 300_000);
+  const data = minimalMp4(randomBytes(options.bytes ?? 300_000), options.mp4?.durationMs ?? 12_000, options.mp4);
   const sha256 = createHash('sha256').update(data).digest('hex');
   const path = join(dir, `${sha256}.mp4`);
   await writeFile(path, data);

@@ -141,11 +141,35 @@ describe('TikTok emulator strictness (raw HTTP)', () => {
 
   it('the sink drains and hashes a PUT (bench baseline), and the control API reports state', async () => {
     await setup();
-    const res = await request(`${emulator.url}/sandbox/sink/`, { method: 'PUT', body: Buffer.alloc(1234, 1) });
+    const res = await request(`${emulator.url}/sandbox/sink`, { method: 'PUT', body: Buffer.alloc(1234, 1) });
     expect(((await res.body.json()) as { bytes: number }).bytes).toBe(1234);
     const state = await request(`${emulator.url}/__sandbox/state`);
     const body = (await state.body.json()) as { name: string; state: { users: unknown[] } };
     expect(body.name).toBe('tiktok');
     expect(body.state.users).toHaveLength(1);
+  });
+});
+
+describe('TikTok emulator upload tasks', () => {
+  it('gives every init its own upload task, so concurrent uploads never collide', async () => {
+    const { createTikTokEmulator } = await import('../../../src/sandbox/tiktok/tiktok-emulator.js');
+    const { FakeClock } = await import('../../../src/core/clock.js');
+    const emulator = await createTikTokEmulator({ clock: new FakeClock(Date.UTC(2026, 11, 7)), limits: false });
+    try {
+      const { credentials } = emulator.createSandboxAccount('collide');
+      const urls = new Set<string>();
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`${emulator.url}/v2/post/publish/inbox/video/init/`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${String(credentials.accessToken)}`, 'content-type': 'application/json; charset=UTF-8' },
+          body: JSON.stringify({ source_info: { source: 'FILE_UPLOAD', video_size: 1000, chunk_size: 1000, total_chunk_count: 1 } }),
+        });
+        const body = (await res.json()) as { data: { upload_url: string } };
+        urls.add(new URL(body.data.upload_url).searchParams.get('upload_id')!);
+      }
+      expect(urls.size).toBe(3);
+    } finally {
+      await emulator.close();
+    }
   });
 });

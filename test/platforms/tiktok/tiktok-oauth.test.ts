@@ -143,6 +143,22 @@ describe('TikTok OAuth against the emulator', () => {
     expect(next.expiresAt).toBe(clock.now() + 86_400_000);
   });
 
+  it('concurrent refreshes of one account share one call (rotation would otherwise kill one of them)', async () => {
+    const { clock, config } = await setup();
+    const account = emulator.createSandboxAccount('twice');
+    const adapter = createTikTokAdapter({ config, clock });
+    const acct = { id: 'a2', platform: 'tiktok' as const, handle: 'twice', externalId: null, credentials: account.credentials };
+    const [a, b] = await Promise.all([adapter.refreshCredentials(acct, Number.POSITIVE_INFINITY), adapter.refreshCredentials(acct, Number.POSITIVE_INFINITY)]);
+    expect(a!.credentials.refreshToken).toBe(b!.credentials.refreshToken);
+    expect(emulator.requestCount('/v2/oauth/token/')).toBe(1);
+  });
+
+  it('an OAuth error sent with HTTP 200 (undocumented status) is still a failure', async () => {
+    const { clock, config } = await setup({ oauthErrorStatus: 200 });
+    const err = await publishError(() => refreshTikTokToken(config, 'rft.unknown', clock));
+    expect([err.kind, err.status, err.platformCode]).toEqual(['needs_reauth', 200, 'invalid_grant']);
+  });
+
   it('an expired refresh token → needs_reauth without calling TikTok', async () => {
     const { clock, config } = await setup({ refreshTtlSec: 60 });
     const account = emulator.createSandboxAccount('short');
@@ -161,6 +177,15 @@ describe('TikTok OAuth against the emulator', () => {
     const call = await publishError(() => new TikTokClient(config, clock).creatorInfo(String(account.credentials.accessToken)));
     expect(call.kind).toBe('needs_reauth');
     expect((await publishError(() => refreshTikTokToken(config, String(account.credentials.refreshToken), clock))).kind).toBe('needs_reauth');
+  });
+
+  it('user/info shows the connected account; profile fields need user.info.profile', async () => {
+    const { clock, config } = await setup();
+    const account = emulator.createSandboxAccount('shown_user');
+    const me = await new TikTokClient(config, clock).userInfo(String(account.credentials.accessToken));
+    expect(me).toMatchObject({ open_id: account.externalId, display_name: 'Shown User' });
+    const res = await request(`${emulator.url}/v2/user/info/?fields=username`, { headers: { authorization: `Bearer ${account.credentials.accessToken}` } });
+    expect([res.statusCode, ((await res.body.json()) as { error: { code: string } }).error.code]).toEqual([401, 'scope_not_authorized']);
   });
 
   it('the consent test switch: deny, or grant only some scopes', async () => {

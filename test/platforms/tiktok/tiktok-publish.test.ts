@@ -119,9 +119,11 @@ describe('TikTok adapter against the emulator: publishing', () => {
     await publishError(() => world.adapter.step(post.context()));
     const oldPublishId = post.remote.publishId;
     world.clock.advance(3_600_000);
-    await world.run(restart(post));
-    const restarted = world.emulator.state.publishes;
-    expect(restarted.size).toBe(2);
+    const resumed = restart(post);
+    await world.run(resumed);
+    const reason = resumed.events.find((e) => e.type === 'tiktok_upload_restarted')?.data;
+    expect(reason).toMatchObject({ reason: 'upload_url_expired', previousPublishId: oldPublishId, bytesAcked: MIB5 });
+    expect(world.emulator.state.publishes.size).toBe(2);
     const published = world.emulator.published();
     expect(published).toHaveLength(1);
     expect(published[0]!.publishId).not.toBe(oldPublishId);

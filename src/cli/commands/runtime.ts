@@ -1,0 +1,108 @@
+import type { Command } from 'commander';
+import { runDemo } from '../../app/run-demo.js';
+import { InputError } from '../../core/input-error.js';
+import { isFinalState } from '../../core/post-state.js';
+import { startSandbox } from '../../sandbox/start-sandbox.js';
+import { SANDBOX_URLS_SETTING } from '../../sandbox/sandbox-urls.js';
+import { createLogger } from '../../worker/pino-logger.js';
+import { createWorker } from '../../worker/create-worker.js';
+import { table } from '../format.js';
+import type { CliContext } from '../cli-context.js';
+import { ProgressView } from '../progress-view.js';
+
+/** `worker`, `sandbox`, `demo`. */
+export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) => Promise<void>) => Promise<void>): void {
+  program
+    .command('worker')
+    .description('publish due posts until stopped (SIGINT/SIGTERM leave in-flight posts resumable)')
+    .option('--concurrency <n>', 'posts in flight at once', '8')
+    .option('--until-idle', 'exit once no post is waiting to be published')
+    .option('--lease-ms <ms>', 'how long a claimed post stays with this worker without renewal (a dead worker\'s posts resume after it)', '60000')
+    .action((flags: { concurrency: string; untilIdle?: boolean; leaseMs: string }) =>
+      run(async (ctx) => {
+        const concurrency = Number(flags.concurrency);
+        if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError('CONCURRENCY_INVALID', `--concurrency "${flags.concurrency}" is not a positive whole number`, 'e.g. --concurrency 4', '--concurrency');
+        const leaseMs = Number(flags.leaseMs);
+        if (!Number.isInteger(leaseMs) || leaseMs < 1_000) throw new InputError('LEASE_INVALID', `--lease-ms "${flags.leaseMs}" is not a whole number of milliseconds ≥ 1000`, 'e.g. --lease-ms 60000', '--lease-ms');
+        const app = await ctx.app();
+        const logger = createLogger(ctx.config().logLevel);
+        const view = ctx.isTTY ? new ProgressView(process.stderr) : undefined;
+        const worker = await createWorker({ app, logger: view ? view.logger(logger) : logger, concurrency, engine: { leaseMs }, ...(view ? { onActivity: (a) => view.activity(a) } : {}) });
+        const stop = () => worker.stop();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        let idleTimer: NodeJS.Timeout | undefined;
+        if (flags.untilIdle || view) {
+          idleTimer = setInterval(() => {
+            void (async () => {
+              const counts = await app.store.countPostsByState();
+              view?.counts(counts);
+              if (flags.untilIdle && counts.every((c) => isFinalState(c.state as never) || c.state === 'needs_reauth')) worker.stop();
+            })();
+          }, 500);
+        }
+        logger.info({ worker: worker.id }, 'worker started');
+        await worker.run();
+        if (idleTimer) clearInterval(idleTimer);
+        view?.close();
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        logger.info({ worker: worker.id }, 'worker stopped; in-flight posts are resumable');
+      }),
+    );
+
+  program
+    .command('sandbox')
+    .description('run the built-in emulators of TikTok, Instagram, YouTube and Postiz until stopped')
+    .option('--port-base <n>', 'use ports n+1 (TikTok), n+2 (Instagram), n+3 (YouTube), n+4 (Postiz)')
+    .option('--processing-ms <ms>', 'simulated processing time of uploads', '2000')
+    .action((flags: { portBase?: string; processingMs: string }) =>
+      run(async (ctx) => {
+        const portBase = flags.portBase === undefined ? undefined : Number(flags.portBase);
+        if (portBase !== undefined && (!Number.isInteger(portBase) || portBase < 1 || portBase > 65_000)) throw new InputError('PORT_INVALID', `--port-base "${flags.portBase}" is not a port`, 'e.g. --port-base 7100', '--port-base');
+        const sandbox = await startSandbox({ ...(portBase ? { portBase } : {}), processingMs: Number(flags.processingMs) });
+        const app = await ctx.app();
+        await app.store.setSetting(SANDBOX_URLS_SETTING, JSON.stringify(sandbox.urls), app.clock.now());
+        ctx.print({ sandbox: sandbox.urls, postiz_api_key: sandbox.postiz.apiKey }, () => [
+          'Sandbox emulators (Ctrl-C to stop):',
+          ...table(Object.entries(sandbox.urls).map(([k, v]) => [`  ${k}`, v])),
+          `Postiz sandbox API key: ${sandbox.postiz.apiKey} (a sandbox value, not a secret)`,
+          'Sandbox accounts in this data dir now publish here; faults: POST <url>/__sandbox/faults',
+        ]);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await app.store.setSetting(SANDBOX_URLS_SETTING, '{}', app.clock.now());
+        await sandbox.close();
+      }),
+    );
+
+  program
+    .command('demo')
+    .description('publish the bundled example campaign to the sandbox of all three platforms, no accounts needed')
+    .option('--interval <seconds>', 'seconds between clips', '3')
+    .action((flags: { interval: string }) =>
+      run(async (ctx) => {
+        const intervalSec = Number(flags.interval);
+        if (!Number.isFinite(intervalSec) || intervalSec < 1) throw new InputError('INTERVAL_INVALID', `--interval "${flags.interval}" is not a number of seconds ≥ 1`, 'e.g. --interval 3', '--interval');
+        const logger = createLogger(ctx.json ? 'warn' : 'warn');
+        const view = ctx.isTTY ? new ProgressView(process.stderr) : undefined;
+        const result = await runDemo({
+          intervalSec,
+          logger: view ? view.logger(logger) : logger,
+          ...(view ? { onActivity: (a) => view.activity(a) } : {}),
+          onLine: (line) => (ctx.json ? undefined : ctx.out.write(`${line}\n`)),
+        });
+        view?.close();
+        const published = result.posts.filter((p) => p.state === 'published').length;
+        const once = result.posts.filter((p) => p.published_count === 1).length;
+        ctx.print({ posts: result.posts }, () => [
+          ...table([['clip', 'platform', 'state', 'times on platform', 'link'], ...result.posts.map((p) => [String(p.clip_id), p.platform, p.state, String(p.published_count), p.permalink ?? p.error ?? ''])]),
+          `${published} of ${result.posts.length} posts published; the sandbox counted ${once} of them made public exactly once. Data dir: ${result.home}`,
+          '(The sandbox has stopped; run `clipcast sandbox` to keep emulators running.)',
+        ]);
+        if (published !== result.posts.length || once !== result.posts.length) process.exitCode = 1;
+      }),
+    );
+}

@@ -1,0 +1,89 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { App } from '../app/open-app.js';
+import { createAdapterRegistry, type AdapterRegistryOptions } from '../app/adapter-registry.js';
+import { Engine, type EngineActivity, type EngineOptions } from '../core/engine/engine.js';
+import type { Logger } from '../core/ports/notifier.js';
+import { LocalDispatcher } from '../dispatch/local/local-dispatcher.js';
+import { WebhookNotifier } from '../notify/webhook-notifier.js';
+import { SANDBOX_URLS_SETTING, type SandboxUrls } from '../sandbox/sandbox-urls.js';
+
+/** The settings key the worker refreshes while alive (`/readyz` reads it). */
+export const WORKER_HEARTBEAT_SETTING = 'worker.heartbeat';
+
+/** Options of {@link createWorker}. */
+export interface WorkerOptions {
+  app: App;
+  logger: Logger;
+  /** Sandbox URLs; default: those a running `clipcast sandbox` recorded in the store. */
+  sandbox?: SandboxUrls;
+  concurrency?: number;
+  perAccount?: number;
+  perPlatform?: number;
+  tune?: AdapterRegistryOptions['tune'];
+  engine?: Partial<Pick<EngineOptions, 'retry' | 'leaseMs' | 'random'>>;
+  onActivity?: (a: EngineActivity) => void;
+  /** Max sleep between store checks, ms (default 2 s). */
+  idleCheckMs?: number;
+}
+
+/** A wired worker: the engine, its dispatcher and the webhook deliverer. */
+export interface Worker {
+  id: string;
+  engine: Engine;
+  dispatcher: LocalDispatcher;
+  notifier: WebhookNotifier;
+  run(): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Wires the engine for a shell (CLI `worker`, `serve`, `demo`): adapters per account, signed webhooks,
+ * the local dispatcher, and a heartbeat in the store.
+ *
+ * @example
+ * ```ts
+ * const worker = await createWorker({ app, logger });
+ * process.once('SIGTERM', () => worker.stop());
+ * await worker.run();
+ * ```
+ */
+export async function createWorker(options: WorkerOptions): Promise<Worker> {
+  const { app, logger } = options;
+  const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const sandboxText = options.sandbox ? undefined : await app.store.getSetting(SANDBOX_URLS_SETTING);
+  const sandbox = options.sandbox ?? (sandboxText ? (JSON.parse(sandboxText) as SandboxUrls) : undefined);
+  const registry = createAdapterRegistry({ accounts: app.accounts, clock: app.clock, ...(sandbox ? { sandbox } : {}), ...(options.tune ? { tune: options.tune } : {}) });
+  const notifier = new WebhookNotifier({ store: app.store, secrets: app.secrets, clock: app.clock, logger, makeId: app.newId });
+  const engine = new Engine({
+    store: app.store,
+    accounts: app.accounts,
+    adapterFor: (a) => registry.adapterFor(a),
+    mediaFor: (c) => registry.mediaFor(c),
+    clock: app.clock,
+    workerId: id,
+    notifier,
+    logger,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.perAccount ? { perAccount: options.perAccount } : {}),
+    ...(options.perPlatform ? { perPlatform: options.perPlatform } : {}),
+    ...(options.onActivity ? { onActivity: options.onActivity } : {}),
+    ...(options.engine ?? {}),
+  });
+  let lastBeat = 0;
+  const dispatcher = new LocalDispatcher({
+    engine,
+    store: app.store,
+    clock: app.clock,
+    ...(options.idleCheckMs ? { idleCheckMs: options.idleCheckMs } : {}),
+    onWake: async () => {
+      await notifier.deliverDue().catch((e: unknown) => logger.warn({ err: String(e) }, 'webhook delivery pass failed'));
+      const now = app.clock.now();
+      if (now - lastBeat > 5_000) {
+        lastBeat = now;
+        await app.store.setSetting(WORKER_HEARTBEAT_SETTING, String(now), now);
+      }
+    },
+  });
+  return { id, engine, dispatcher, notifier, run: () => dispatcher.run(), stop: () => dispatcher.stop() };
+}
