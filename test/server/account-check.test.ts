@@ -19,16 +19,14 @@ describe('POST /accounts/{id}/check', () => {
   it('refreshes through the TikTok adapter against the emulator, saves the rotated tokens, and marks a refused grant needs_reauth', async () => {
     f = await serverFixture({ expectWorker: false });
     tiktok = await createTikTokEmulator({ clock: f.clock });
-    const adapter = createTikTokAdapter({ config: sandboxTikTokConfig(tiktok.url), clock: f.clock });
+    const config = sandboxTikTokConfig(tiktok.url);
+    const adapter = createTikTokAdapter({ config, clock: f.clock });
     await f.server.close();
     f.server = buildServer({ app: f.app, expectWorker: false, accountChecker: adapterAccountChecker(f.app, { tiktok: adapter }) });
     await f.server.ready();
 
-    // The adapter's credential shape, stored encrypted as the engine would keep it.
     const sandbox = tiktok.createSandboxAccount('checker');
-    const id = f.app.newId('acct');
-    const now = f.clock.now();
-    await f.app.store.insertAccount({ id, platform: 'tiktok', handle: '@checker', externalId: sandbox.externalId, displayName: null, isMain: true, active: true, status: 'ok', tokenExpiresAt: null, credentialsEnc: f.app.secrets.encrypt(JSON.stringify(sandbox.credentials), `account:${id}`), keyVersion: f.app.secrets.currentVersion, sandbox: true, createdAt: now, updatedAt: now });
+    const { id } = await f.app.accounts.add({ platform: 'tiktok', handle: '@checker', externalId: sandbox.externalId, sandbox: true, credentials: { ...sandbox.credentials, clientKey: config.clientKey, clientSecret: config.clientSecret } });
 
     const ok = await f.server.inject({ method: 'POST', url: `/accounts/${id}/check`, headers: f.auth });
     expect(ok.statusCode).toBe(200);

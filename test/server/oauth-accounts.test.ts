@@ -39,7 +39,7 @@ function mockGoogle(pkce = true): OAuthProvider & { exchanges: number } {
       });
       const body = (await res.body.json()) as { refresh_token?: string; access_token?: string };
       if (res.statusCode !== 200 || !body.refresh_token) throw Object.assign(new Error(`token endpoint answered ${res.statusCode}`), { code: 'YOUTUBE_OAUTH_FAILED' });
-      return { handle: '@johndoe', externalId: 'UC_johndoe', credentials: { client_id: CLIENT.id, client_secret: CLIENT.secret, refresh_token: body.refresh_token, access_token: body.access_token ?? '' } };
+      return { handle: '@johndoe', externalId: 'UC_johndoe', credentials: { clientId: CLIENT.id, clientSecret: CLIENT.secret, refreshToken: body.refresh_token, accessToken: body.access_token ?? '' } };
     },
   };
   return provider;
@@ -77,10 +77,10 @@ describe('OAuth connect', () => {
     const callback = await consent(location.href);
     const connected = await f.server.inject({ url: callback });
     expect(connected.statusCode).toBe(201);
-    expect(connected.json()).toMatchObject({ reconnected: false, account: { platform: 'youtube', handle: '@johndoe', externalId: 'UC_johndoe', credentialFields: ['access_token', 'client_id', 'client_secret', 'refresh_token'] } });
+    expect(connected.json()).toMatchObject({ reconnected: false, account: { platform: 'youtube', handle: '@johndoe', externalId: 'UC_johndoe', credentialFields: ['accessToken', 'clientId', 'clientSecret', 'refreshToken'] } });
     expect(connected.body).not.toContain(CLIENT.secret);
     const [account] = await f.app.store.listAccounts({ platform: 'youtube' });
-    expect(account && f.app.accounts.credentialsOf(account).client_secret).toBe(CLIENT.secret);
+    expect(account && f.app.accounts.credentialsOf(account).clientSecret).toBe(CLIENT.secret);
 
     // The same callback again (a replay) is refused before any exchange.
     const replay = await f.server.inject({ url: callback });
@@ -131,14 +131,14 @@ describe('OAuth connect', () => {
     const first = (await f.server.inject({ url: '/oauth/youtube/start?redirect=false', headers: f.auth })).json() as { authorizationUrl: string };
     expect((await f.server.inject({ url: await consent(first.authorizationUrl) })).statusCode).toBe(201);
     const [account] = await f.app.store.listAccounts({ platform: 'youtube' });
-    const before = f.app.accounts.credentialsOf(account!).refresh_token;
+    const before = f.app.accounts.credentialsOf(account!).refreshToken;
     await f.app.store.updateAccount(account!.id, { status: 'needs_reauth' });
     const second = (await f.server.inject({ url: '/oauth/youtube/start?redirect=false', headers: f.auth })).json() as { authorizationUrl: string };
     const again = await f.server.inject({ url: await consent(second.authorizationUrl) });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ reconnected: true, account: { id: account!.id, status: 'ok' } });
     const [after] = await f.app.store.listAccounts({ platform: 'youtube' });
-    expect(f.app.accounts.credentialsOf(after!).refresh_token).not.toBe(before);
+    expect(f.app.accounts.credentialsOf(after!).refreshToken).not.toBe(before);
   });
 });
 
@@ -150,7 +150,7 @@ describe('accounts', () => {
     const created = await f.server.inject({ method: 'POST', url: '/accounts', headers: f.auth, payload: { platform: 'TikTok', handle: 'creator', credentials: { client_key: 'ck', client_secret: secret, access_token: token } } });
     expect(created.statusCode).toBe(201);
     const view = created.json() as { id: string; handle: string; credentialFields: string[] };
-    expect(view).toMatchObject({ handle: '@creator', platform: 'tiktok', credentialFields: ['access_token', 'client_key', 'client_secret'] });
+    expect(view).toMatchObject({ handle: '@creator', platform: 'tiktok', credentialFields: ['accessToken', 'clientKey', 'clientSecret'] });
     const list = await f.server.inject({ url: '/accounts', headers: f.auth });
     const shown = await f.server.inject({ url: `/accounts/${view.id}`, headers: f.auth });
     for (const body of [created.body, list.body, shown.body]) {
