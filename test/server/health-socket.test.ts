@@ -7,6 +7,7 @@ import { createApiKey } from '../../src/server/api-keys.js';
 import { startServer } from '../../src/server/build-server.js';
 import { WORKER_HEARTBEAT_KEY } from '../../src/server/routes/health-routes.js';
 import { ServerMetrics } from '../../src/server/server-metrics.js';
+import { WORKER_HEARTBEAT_SETTING } from '../../src/worker/create-worker.js';
 import { accountFixture, campaignFixture } from '../helpers/store-data.js';
 import { serverFixture, type ServerFixture } from './server-fixture.js';
 
@@ -18,6 +19,7 @@ afterEach(async () => {
 
 describe('/readyz', () => {
   it('reports the worker heartbeat: missing, alive, stale; absent without a worker', async () => {
+    expect(WORKER_HEARTBEAT_KEY).toBe(WORKER_HEARTBEAT_SETTING);
     f = await serverFixture();
     const ready = async () => {
       const res = await f!.server.inject({ url: '/readyz' });
