@@ -16,18 +16,26 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
     .command('worker')
     .description('publish due posts until stopped (SIGINT/SIGTERM leave in-flight posts resumable)')
     .option('--concurrency <n>', 'posts in flight at once', '8')
+    .option('--per-account <n>', 'posts in flight per account', '2')
+    .option('--per-platform <n>', 'posts in flight per platform', '4')
     .option('--until-idle', 'exit once no post is waiting to be published')
     .option('--lease-ms <ms>', 'how long a claimed post stays with this worker without renewal (a dead worker\'s posts resume after it)', '60000')
-    .action((flags: { concurrency: string; untilIdle?: boolean; leaseMs: string }) =>
+    .action((flags: { concurrency: string; perAccount: string; perPlatform: string; untilIdle?: boolean; leaseMs: string }) =>
       run(async (ctx) => {
-        const concurrency = Number(flags.concurrency);
-        if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError('CONCURRENCY_INVALID', `--concurrency "${flags.concurrency}" is not a positive whole number`, 'e.g. --concurrency 4', '--concurrency');
+        const positive = (text: string, flag: string) => {
+          const n = Number(text);
+          if (!Number.isInteger(n) || n < 1) throw new InputError('NUMBER_INVALID', `${flag} "${text}" is not a positive whole number`, `e.g. ${flag} 4`, flag);
+          return n;
+        };
+        const concurrency = positive(flags.concurrency, '--concurrency');
+        const perAccount = positive(flags.perAccount, '--per-account');
+        const perPlatform = positive(flags.perPlatform, '--per-platform');
         const leaseMs = Number(flags.leaseMs);
         if (!Number.isInteger(leaseMs) || leaseMs < 1_000) throw new InputError('LEASE_INVALID', `--lease-ms "${flags.leaseMs}" is not a whole number of milliseconds ≥ 1000`, 'e.g. --lease-ms 60000', '--lease-ms');
         const app = await ctx.app();
         const logger = createLogger(ctx.config().logLevel);
         const view = ctx.isTTY ? new ProgressView(process.stderr) : undefined;
-        const worker = await createWorker({ app, logger: view ? view.logger(logger) : logger, concurrency, engine: { leaseMs }, ...(view ? { onActivity: (a) => view.activity(a) } : {}) });
+        const worker = await createWorker({ app, logger: view ? view.logger(logger) : logger, concurrency, perAccount, perPlatform, engine: { leaseMs }, ...(view ? { onActivity: (a) => view.activity(a) } : {}) });
         const stop = () => worker.stop();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

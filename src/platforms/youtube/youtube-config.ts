@@ -16,13 +16,15 @@ export interface YouTubeConfig {
   watchBaseUrl: string;
   /** Bytes per chunk PUT; a multiple of 256 KiB. Default 8 MiB. */
   chunkSize: number;
+  /** Bytes read from disk at a time while streaming a chunk (the read stream's buffer). Default 1 MiB. */
+  readBufferBytes: number;
   /** Time a chunk PUT may take to answer, ms. Default 120 s. */
   chunkTimeoutMs: number;
   /** Delay between processing polls (Google suggests 15–60 s). Default 15 s. */
   pollIntervalMs: number;
   /** Refresh the access token when it expires within this margin. Default 5 min (google-auth-library's). */
   refreshMarginMs: number;
-  /** A session older than this is probably expired (the 404 still decides). Default 6 days. */
+  /** A session older than this is probably expired (noted in the resume event; the 404 still decides). Default 6 days. */
   sessionMaxAgeMs: number;
   /** `snippet.categoryId` when the post gives none. Default `22` (People & Blogs). */
   defaultCategoryId: string;
@@ -44,6 +46,7 @@ export const YOUTUBE_DEFAULTS: Readonly<YouTubeConfig> = Object.freeze({
   revokeUrl: 'https://oauth2.googleapis.com/revoke',
   watchBaseUrl: 'https://www.youtube.com',
   chunkSize: 8 * 1024 * 1024,
+  readBufferBytes: 1024 * 1024,
   chunkTimeoutMs: 120_000,
   pollIntervalMs: 15_000,
   refreshMarginMs: 5 * 60_000,

@@ -20,6 +20,18 @@ export function parseGoogleError(text: string): { message?: string; status?: str
   }
 }
 
+/**
+ * The fixed codes this adapter throws (plus `YOUTUBE_REJECTED_<REASON>` for other 4xx reasons, e.g.
+ * `YOUTUBE_REJECTED_INVALID_TITLE`, and `YOUTUBE_HTTP_<status>` when a 4xx carries no reason).
+ */
+export const YOUTUBE_ERROR_CODES = [
+  'YOUTUBE_QUOTA_EXCEEDED', 'YOUTUBE_UPLOAD_LIMIT_EXCEEDED', 'YOUTUBE_NO_CHANNEL', 'YOUTUBE_AUTH_ERROR',
+  'YOUTUBE_INSUFFICIENT_SCOPE', 'YOUTUBE_RATE_LIMITED', 'YOUTUBE_SERVER_ERROR', 'YOUTUBE_NETWORK',
+  'YOUTUBE_INVALID_GRANT', 'YOUTUBE_OAUTH_CLIENT', 'YOUTUBE_OAUTH_SERVER_ERROR', 'YOUTUBE_OAUTH_ERROR',
+  'YOUTUBE_INVALID_OPTION', 'YOUTUBE_REJECTED', 'YOUTUBE_PROCESSING_FAILED', 'YOUTUBE_VIDEO_GONE',
+  'YOUTUBE_SESSION_LOST', 'YOUTUBE_RESUME_LATER', 'YOUTUBE_NO_VIDEO_ID', 'YOUTUBE_THUMBNAIL_MISSING',
+] as const;
+
 const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'uploadRateLimitExceeded', 'RESOURCE_EXHAUSTED']);
 const DAY_MS = 24 * 3600_000;
 

@@ -94,7 +94,7 @@ export function readYouTubeCallback(callback: URL, expectedState: string): { cod
 
 async function tokenRequest(config: Pick<YouTubeConfig, 'tokenUrl'>, form: Record<string, string | undefined>, what: string, clock: Clock, http?: HttpOptions): Promise<YouTubeTokens> {
   const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(form)) if (v !== undefined) body.set(k, v);
+  for (const [k, v] of Object.entries(form)) if (v !== undefined && v !== '') body.set(k, v);
   const res = await httpRequest(
     { method: 'POST', url: config.tokenUrl, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: body.toString() },
     { platform: 'youtube', safe: true, what },

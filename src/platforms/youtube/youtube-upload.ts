@@ -67,7 +67,8 @@ export async function runResumableUpload(ctx: PublishContext, deps: ResumableUpl
     if (!upload) {
       const url = await initiate(ctx, deps);
       const now = ctx.clock.now();
-      upload = { protocol: YOUTUBE_UPLOAD_PROTOCOL, url, totalBytes: total, bytesAcked: 0, chunkSize: deps.config.chunkSize, expiresAt: now + deps.config.sessionMaxAgeMs };
+      // No expiresAt: Google states no session lifetime (about a week is unconfirmed); the 404 decides.
+      upload = { protocol: YOUTUBE_UPLOAD_PROTOCOL, url, totalBytes: total, bytesAcked: 0, chunkSize: deps.config.chunkSize };
       await ctx.checkpoint({
         upload,
         remote: { uploadSha256: ctx.media.sha256, sessionCreatedAt: now, finalChunkIntentAt: null },
@@ -75,11 +76,13 @@ export async function runResumableUpload(ctx: PublishContext, deps: ResumableUpl
       });
       intent = false;
     } else {
+      const createdAt = Number(ctx.remote['sessionCreatedAt'] ?? ctx.clock.now());
+      const age = { ageMs: ctx.clock.now() - createdAt, probablyExpired: ctx.clock.now() - createdAt > deps.config.sessionMaxAgeMs };
       const status = await deps.auth.call((token) => querySession(ctx, upload!, token, deps));
       if (status.kind === 'complete') return finish(ctx, status.video);
       if (status.kind === 'gone') {
         restartReason = `session answered ${status.status}${intent ? ' after the final chunk was sent (outcome lost); a duplicate video is possible' : ''}`;
-        await ctx.checkpoint({ upload: null, remote: { finalChunkIntentAt: null }, event: { type: 'youtube.session_expired', data: { status: status.status, afterFinalChunkIntent: intent } } });
+        await ctx.checkpoint({ upload: null, remote: { finalChunkIntentAt: null }, event: { type: 'youtube.session_expired', data: { status: status.status, afterFinalChunkIntent: intent, ...age } } });
         upload = null;
         if (++restarts > MAX_RESTARTS) throw new PublishError('youtube upload sessions keep expiring', { platform: 'youtube', code: 'YOUTUBE_SESSION_LOST', kind: 'retryable' });
         continue;
@@ -87,7 +90,7 @@ export async function runResumableUpload(ctx: PublishContext, deps: ResumableUpl
       offset = status.persisted;
       if (offset !== upload.bytesAcked) {
         upload = { ...upload, bytesAcked: offset };
-        await ctx.checkpoint({ upload, event: { type: 'youtube.session_resumed', data: { bytesAcked: offset } } });
+        await ctx.checkpoint({ upload, event: { type: 'youtube.session_resumed', data: { bytesAcked: offset, ...age } } });
       }
       if (status.retryAfterMs !== undefined) throw waitError(status.retryAfterMs);
     }
@@ -182,7 +185,7 @@ export async function querySession(ctx: Pick<PublishContext, 'signal' | 'clock'>
 }
 
 async function putChunk(ctx: PublishContext, upload: UploadCheckpoint, start: number, end: number, token: string, deps: ResumableUploadDeps, final: boolean): Promise<HttpResponse> {
-  const stream = createReadStream(ctx.media.path, { start, end: end - 1, highWaterMark: 1024 * 1024 });
+  const stream = createReadStream(ctx.media.path, { start, end: end - 1, highWaterMark: deps.config.readBufferBytes });
   try {
     const res = await request(upload.url, {
       method: 'PUT',

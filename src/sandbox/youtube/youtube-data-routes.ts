@@ -62,6 +62,7 @@ async function updateVideo(world: YouTubeWorld, req: EmulatorRequest): Promise<E
   const parsed = await readJson<VideoWritable & { id?: string }>(req);
   if ('error' in parsed) return parsed.error;
   const body = parsed.body;
+  if (typeof body !== 'object' || body === null) return googleError(400, 'invalidVideoMetadata', 'The request metadata must be a video resource.', { domain: 'youtube.video' });
   const video = body.id ? world.videos.get(body.id) : undefined;
   if (!video || video.deleted) return googleError(404, 'videoNotFound', MESSAGES.videoNotFound, { domain: 'youtube.video' });
   if (video.channelId !== auth.channelId) return googleError(403, 'forbidden', 'The video cannot be updated by this user.', { domain: 'youtube.video' });

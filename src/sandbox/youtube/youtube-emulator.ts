@@ -60,7 +60,7 @@ export interface YouTubeEmulator {
   createPlaylist(channelId: string, title?: string): string;
   /** Forces the outcome of the next video's processing. */
   setNextProcessingOutcome(outcome: ProcessingOutcome): void;
-  /** Bytes received per session (resends included) against the file size: how much was sent twice. */
+  /** Bytes a session received but does not hold (resent or dropped); after completion, received − file size. */
   bytesResent(sessionUri: string): number;
 }
 
@@ -77,10 +77,11 @@ export async function createYouTubeEmulator(options: YouTubeEmulatorOptions = {}
   const clock = options.clock ?? systemClock;
   const server = new EmulatorServer({ name: 'youtube', clock, host: options.host, port: options.port });
   const channels = new Map<string, Channel>();
+  const oauth = new GoogleOAuthEmulator(server, clock, () => channels.keys().next().value);
   const world: YouTubeWorld = {
     clock,
     baseUrl: () => server.url,
-    oauth: undefined as unknown as GoogleOAuthEmulator,
+    oauth,
     quota: new QuotaMeter({ model: options.quotaModel, unitsPerDay: options.unitsPerDay, insertsPerDay: options.insertsPerDay, disabled: options.noLimits }),
     knobs: {
       processingMs: options.processingMs ?? 0,
@@ -96,7 +97,6 @@ export async function createYouTubeEmulator(options: YouTubeEmulatorOptions = {}
     received: new Map(),
     uploadsPerDay: new Map(),
   };
-  world.oauth = new GoogleOAuthEmulator(server, clock, () => channels.keys().next().value);
   const sandboxClient: GoogleClient = { clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_SECRET, type: 'desktop', testingMode: options.testingMode ?? false };
   world.oauth.registerClient(sandboxClient);
   const published: ReturnType<YouTubeEmulator['published']> = [];

@@ -21,6 +21,7 @@ export interface Grant {
   channelId: string;
   scopes: string[];
   consentedAt: number;
+  lastUsedAt: number;
   revoked: boolean;
 }
 
@@ -50,6 +51,10 @@ const ACCESS_TTL_S = 3599;
 /** Authorization-code lifetime: "roughly minutes" (unconfirmed); 10 minutes here. */
 const CODE_TTL_MS = 10 * 60_000;
 const SEVEN_DAYS_MS = 7 * 24 * 3600_000;
+/** A refresh token unused for six months dies. */
+const UNUSED_MS = 183 * 24 * 3600_000;
+/** Live refresh tokens per Google account and client; the oldest is invalidated silently beyond it. */
+const MAX_GRANTS = 100;
 const LOOPBACK = /^http:\/\/(127\.0\.0\.1|\[::1\]|localhost):\d+(\/.*)?$/;
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
@@ -242,8 +247,10 @@ export class GoogleOAuthEmulator {
       !grant ||
       grant.revoked ||
       grant.clientId !== client.clientId ||
+      this.clock.now() - grant.lastUsedAt >= UNUSED_MS ||
       (client.testingMode === true && this.clock.now() >= grant.consentedAt + SEVEN_DAYS_MS);
     if (dead) return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
+    grant.lastUsedAt = this.clock.now();
     const access = this.#newAccess(client.clientId, grant.channelId, grant.scopes, grant.refreshToken);
     return {
       status: 200,
@@ -285,8 +292,11 @@ export class GoogleOAuthEmulator {
   }
 
   #newGrant(clientId: string, channelId: string, scopes: string[]): Grant {
-    const grant: Grant = { refreshToken: `1//0g${randomBytes(32).toString('base64url')}`, clientId, channelId, scopes, consentedAt: this.clock.now(), revoked: false };
+    const now = this.clock.now();
+    const grant: Grant = { refreshToken: `1//0g${randomBytes(32).toString('base64url')}`, clientId, channelId, scopes, consentedAt: now, lastUsedAt: now, revoked: false };
     this.grants.set(grant.refreshToken, grant);
+    const live = [...this.grants.values()].filter((g) => !g.revoked && g.clientId === clientId && g.channelId === channelId);
+    if (live.length > MAX_GRANTS) live.sort((a, b) => a.consentedAt - b.consentedAt)[0]!.revoked = true;
     return grant;
   }
 

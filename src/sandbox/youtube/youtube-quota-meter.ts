@@ -44,6 +44,8 @@ interface Usage {
  * least its price, invalid ones included. Exhausting the 2026 insert bucket answers the same
  * `quotaExceeded` reason as the unit budget: whether Google uses the same reason per bucket is
  * unconfirmed, and clients treat both readings alike (they branch on the reason family, not the bucket).
+ * The chunk PUTs of a resumable session are not charged: the cost is believed to fall once on the
+ * initiating POST (unconfirmed).
  *
  * @example
  * ```ts

@@ -91,6 +91,9 @@ export class UploadSessions {
     const parsed = await readJson<VideoWritable>(req);
     if ('error' in parsed) return parsed.error;
     const body = parsed.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return googleError(400, 'invalidVideoMetadata', 'The request metadata must be a video resource.', { domain: 'youtube.video' });
+    }
     const invalid = validateVideoMetadata(body, true);
     if (invalid) return invalid;
     const day = `${auth.channelId} ${DateTime.fromMillis(this.world.clock.now(), { zone: 'America/Los_Angeles' }).toISODate()}`;
@@ -160,6 +163,8 @@ export class UploadSessions {
     const final = last === session.total - 1;
     if (!final && (last - first + 1) % QUANTUM !== 0) {
       // Undocumented on Google's side (corrections §5): a misaligned non-final chunk gets a 400.
+      // "All non-final chunks the same size" is not enforced: a resume after partial persistence
+      // legitimately starts mid-chunk, and Google documents no error for it.
       req.raw.resume();
       return googleError(400, 'badRequest', 'Chunk size must be a multiple of 262144 bytes except for the last chunk.');
     }
@@ -190,14 +195,14 @@ export class UploadSessions {
     }
     try {
       for await (const data of req.raw as AsyncIterable<Buffer>) {
-        if (pos >= stallAt) {
-          knobs.onStall?.();
-          // Stop reading (backpressure) until the client is gone.
-          await new Promise<void>((resolve) => (req.raw.socket.destroyed ? resolve() : req.raw.socket.once('close', () => resolve())));
-          return false;
-        }
         session.received += data.length;
         this.world.received.set(session.id, session.received);
+        if (pos >= stallAt) {
+          // Stalled: the rest of the body is read but not persisted, and no answer comes.
+          if (stallAt !== -1) knobs.onStall?.();
+          stallAt = -1;
+          continue;
+        }
         let offset = 0;
         while (offset < data.length && pos < limit) {
           const toBoundary = QUANTUM - (pos % QUANTUM);
@@ -215,6 +220,10 @@ export class UploadSessions {
     } catch {
       return false;
     }
+    if (stallAt === -1) {
+      await new Promise<void>((resolve) => (req.raw.socket.destroyed ? resolve() : req.raw.socket.once('close', () => resolve())));
+      return false;
+    }
     // A body cut short (client killed, connection reset) is not `complete`: keep what was committed.
     return req.raw.complete;
   }
@@ -228,6 +237,12 @@ export class UploadSessions {
   #complete(session: UploadSession): EmulatorResponse {
     const now = this.world.clock.now();
     const knobs = this.world.knobs;
+    if (knobs.finalChunkError) {
+      const { status, reason, message } = knobs.finalChunkError;
+      knobs.finalChunkError = undefined;
+      session.completed = googleError(status, reason, message ?? `The upload failed: ${reason}.`, { domain: 'youtube.video' });
+      return session.completed;
+    }
     const outcome = knobs.nextOutcome ?? knobs.defaultOutcome;
     knobs.nextOutcome = undefined;
     const snippet = session.metadata.snippet ?? {};

@@ -58,10 +58,17 @@ export interface YouTubeKnobs {
   /** Persist at most this many bytes of the next chunk PUT (consumed): partial persistence. 0 = nothing. */
   nextChunkPersistBytes?: number;
   /**
-   * Stall the chunk PUT that starts at this offset (consumed): read half its body, then stop reading and
-   * never answer, until the client goes away (a client killed mid-chunk). `onStall` fires at that point.
+   * Stall the chunk PUT that starts at this offset (consumed): persist half its body, read the rest
+   * without persisting it, and never answer until the client goes away (a client killed mid-chunk,
+   * its last bytes received but not acknowledged). `onStall` fires when the stall starts.
    */
   stallChunkAt?: number;
+  /**
+   * Fail the next upload at its final chunk instead of creating the video (consumed). Whether Google
+   * reports some metadata errors only at the end is unconfirmed; this covers that reading. The failure
+   * is the session's final response and is replayed to status queries, as Google does.
+   */
+  finalChunkError?: { status: number; reason: string; message?: string };
   onStall?: () => void;
 }
 

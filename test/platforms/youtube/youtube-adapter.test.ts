@@ -173,6 +173,25 @@ describe('youtube adapter end to end', () => {
     expect(result.note).toMatch(/wider than tall/);
   });
 
+  it('no token or secret shows in thrown errors or recorded events', async () => {
+    await start({ insertsPerDay: 1 });
+    const sandbox = yt.createSandboxAccount();
+    const secrets = [sandbox.credentials['accessToken'], sandbox.credentials['refreshToken'], sandbox.credentials['clientSecret']].map(String);
+    const post = postOf(accountOf(sandbox), await makeClip(dir, 2 * MiB), contentOf(), clock);
+    const seen: string[] = [];
+    const record = (e: unknown) => seen.push(String((e as Error).message), JSON.stringify(e), String((e as Error).stack));
+    yt.server.faults.add({ method: 'PUT', path: '/upload/youtube/v3/videos', fault: { kind: 'reset-mid-body' } });
+    await stepError(() => adapter().step(post.context())).then(record);
+    await adapter().step(post.context());
+    await stepError(() => adapter().step(postOf(accountOf(sandbox), post.media, contentOf(), clock).context())).then(record); // quota
+    yt.oauth.revokeRefreshToken(String(sandbox.credentials['refreshToken']));
+    clock.advance(3600_000);
+    await stepError(() => adapter().refreshCredentials(accountOf(sandbox), 60_000)).then(record);
+    seen.push(JSON.stringify(post.events), JSON.stringify(post.remote));
+    expect(seen.length).toBeGreaterThan(5);
+    for (const text of seen) for (const secret of secrets) expect(text).not.toContain(secret);
+  });
+
   it('refreshCredentials refreshes within the margin and keeps the refresh token', async () => {
     await start();
     const account = accountOf(yt.createSandboxAccount());

@@ -91,6 +91,41 @@ describe('google oauth against the emulator', () => {
     expect([json.statusCode, ((await json.body.json()) as { error: string }).error]).toEqual([400, 'invalid_request']);
   });
 
+  it('web clients need an exact registered redirect, and a refresh token only with access_type=offline', async () => {
+    yt.oauth.registerClient({ clientId: 'web.apps.googleusercontent.com', clientSecret: 'web-secret', type: 'web', redirectUris: ['https://app.example/cb'] });
+    const url = (redirect: string, extra = '') =>
+      `${yt.url}/o/oauth2/v2/auth?client_id=web.apps.googleusercontent.com&response_type=code&scope=https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fyoutube.upload&redirect_uri=${encodeURIComponent(redirect)}${extra}`;
+    const slash = await request(url('https://app.example/cb/'));
+    expect([slash.statusCode, (await slash.body.text()).includes('redirect_uri_mismatch')]).toEqual([400, true]);
+    const config = sandboxYouTubeConfig(yt.url);
+    const online = new URL(String((await request(url('https://app.example/cb'))).headers['location'])).searchParams.get('code')!;
+    const noRefresh = await exchangeYouTubeCode(config, { clientId: 'web.apps.googleusercontent.com', clientSecret: 'web-secret', code: online, codeVerifier: '', redirectUri: 'https://app.example/cb' }, clock);
+    expect(noRefresh.refreshToken).toBeUndefined();
+    const offline = new URL(String((await request(url('https://app.example/cb', '&access_type=offline&prompt=consent'))).headers['location'])).searchParams.get('code')!;
+    const withRefresh = await exchangeYouTubeCode(config, { clientId: 'web.apps.googleusercontent.com', clientSecret: 'web-secret', code: offline, codeVerifier: '', redirectUri: 'https://app.example/cb' }, clock);
+    expect(withRefresh.refreshToken).toBeTruthy();
+    const wrongSecret = await rejects(refreshYouTubeToken(config, { clientId: 'web.apps.googleusercontent.com', clientSecret: 'nope', refreshToken: withRefresh.refreshToken! }, clock));
+    expect(wrongSecret.platformCode).toBe('invalid_client');
+  });
+
+  it('refresh tokens die after 6 months unused, and beyond 100 live ones per account and client', async () => {
+    const config = sandboxYouTubeConfig(yt.url);
+    const channelId = [...yt.channels.keys()][0]!;
+    const issue = () => yt.oauth.issueDirect(SANDBOX_CLIENT_ID, channelId, ['https://www.googleapis.com/auth/youtube.upload']).grant.refreshToken;
+    const refresh = (refreshToken: string) => refreshYouTubeToken(config, { clientId: SANDBOX_CLIENT_ID, refreshToken }, clock);
+    const oldest = issue();
+    clock.advance(1000);
+    const tokens = Array.from({ length: 99 }, issue);
+    // With the sandbox account's grant that made 101: the oldest (the sandbox account's) went silently.
+    await refresh(oldest);
+    clock.advance(1000);
+    issue(); // 101 live again: now `oldest` is the oldest
+    expect((await rejects(refresh(oldest))).code).toBe('YOUTUBE_INVALID_GRANT');
+    await refresh(tokens[50]!);
+    clock.advance(183 * DAY);
+    expect((await rejects(refresh(tokens[50]!))).code).toBe('YOUTUBE_INVALID_GRANT');
+  });
+
   it('denial and a forged state are refused', async () => {
     const config = sandboxYouTubeConfig(yt.url);
     const auth = buildYouTubeAuthorization(config, { clientId: SANDBOX_CLIENT_ID, redirectUri: REDIRECT });

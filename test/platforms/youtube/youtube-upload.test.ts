@@ -162,6 +162,26 @@ describe('youtube resumable upload against the emulator', () => {
     expect(yt.published()).toHaveLength(1);
   });
 
+  it('an error answered to the final chunk is classified, and the status query replays it (no video)', async () => {
+    const media = await makeClip(dir, 2 * MiB);
+    const post = postOf(accountOf(yt.createSandboxAccount()), media, contentOf(), clock);
+    yt.knobs.finalChunkError = { status: 400, reason: 'invalidTitle' };
+    const error = (await stepError(() => adapter().step(post.context()))) as unknown as PublishError;
+    expect([error.kind, error.code, error.status]).toEqual(['invalid', 'YOUTUBE_REJECTED_INVALID_TITLE', 400]);
+    const again = (await stepError(() => adapter().step(post.context()))) as unknown as PublishError;
+    expect(again.code).toBe('YOUTUBE_REJECTED_INVALID_TITLE');
+    expect(yt.published()).toHaveLength(0);
+  });
+
+  it('accepts 200 as well as 201 for the completing PUT', async () => {
+    yt.knobs.completionStatus = 200;
+    const media = await makeClip(dir, MiB + 1);
+    const post = postOf(accountOf(yt.createSandboxAccount()), media, contentOf(), clock);
+    expect(await adapter().step(post.context())).toMatchObject({ status: 'continue', next: 'processing' });
+    expect(yt.server.requests.filter((r) => r.method === 'PUT').map((r) => r.status)).toEqual([308, 200]);
+    expect(post.remote['videoId']).toBe(yt.published()[0]!.remoteId);
+  });
+
   it('refreshes the access token on a 401 mid-upload and goes on', async () => {
     const media = await makeClip(dir, 3 * MiB);
     const sandbox = yt.createSandboxAccount();

@@ -1,0 +1,130 @@
+/**
+ * `npm run bench -- dispatch [posts] [minutes]`: 10,000 posts scheduled over the next minutes, spread
+ * over 50 sandbox accounts, against emulators answering instantly with their limits switched off. The
+ * worker runs as its own process (the compiled build, as installed); prints p50/p99 lateness (claim time
+ * minus planned time, from the ledger), posts/s and the worker's peak RSS. Targets: p99 < 1 s, RSS < 200 MB.
+ */
+import { spawn } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openApp } from '../src/app/open-app.js';
+import { loadConfig } from '../src/config/load-config.js';
+import type { PlatformId } from '../src/core/platform-id.js';
+import type { ClipRecord, NewCampaign } from '../src/core/ports/store.js';
+import { newId } from '../src/store/ids.js';
+import { SANDBOX_URLS_SETTING } from '../src/sandbox/sandbox-urls.js';
+import { startSandbox } from '../src/sandbox/start-sandbox.js';
+import { EXAMPLE_CLIPS } from '../test/helpers/cliper-fixtures.js';
+import { probeMp4 } from '../src/media/probe.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export async function run(args: string[]): Promise<void> {
+  const total = Number(args[0] ?? 10_000);
+  const minutes = Number(args[1] ?? 5);
+  const accountsN = 50;
+  const work = join(here, '.work', 'dispatch');
+  await rm(work, { recursive: true, force: true });
+  const home = join(work, 'home');
+  const sandbox = await startSandbox({ processingMs: 0, limits: false });
+  const app = await openApp(loadConfig({}, { home }));
+  await app.store.setSetting(SANDBOX_URLS_SETTING, JSON.stringify(sandbox.urls), Date.now());
+  const platforms: PlatformId[] = ['tiktok', 'instagram', 'youtube'];
+  const accounts = [];
+  for (let i = 0; i < accountsN; i++) {
+    const platform = platforms[i % 3]!;
+    const a = sandbox.createAccount(platform, `@bench${i}`);
+    accounts.push(await app.accounts.add({ platform, handle: a.handle, externalId: a.externalId, credentials: a.credentials, sandbox: true, isMain: i < 3 }));
+  }
+  // Clips: the example files in the media store; posts: clip × account, spread evenly over the window.
+  const campaignId = newId('camp');
+  const perAccount = Math.ceil(total / accountsN);
+  const clips: ClipRecord[] = [];
+  for (let i = 0; i < perAccount; i++) {
+    const file = EXAMPLE_CLIPS[i % EXAMPLE_CLIPS.length]!;
+    const stored = await app.media.importFile(file);
+    const probe = await probeMp4(file);
+    clips.push({ id: newId('clip'), campaignId, clipId: i + 1, mediaSha256: stored.sha256, mediaPath: stored.path, size: stored.size, probe: { ...probe }, copy: `Bench clip ${i + 1} #bench`, metadata: {} });
+  }
+  const startAt = Date.now() + 20_000;
+  const spanMs = minutes * 60_000;
+  const posts: NewCampaign['posts'] = [];
+  for (let k = 0; k < total; k++) {
+    const account = accounts[k % accountsN]!;
+    const clip = clips[Math.floor(k / accountsN)]!;
+    posts.push({
+      id: newId('post'),
+      campaignId,
+      clipRowId: clip.id,
+      clipId: clip.clipId,
+      accountId: account.id,
+      platform: account.platform,
+      scheduledAt: startAt + Math.floor((k / total) * spanMs),
+      timezone: 'UTC',
+      content: { caption: clip.copy, title: `Bench ${clip.clipId}`, tags: ['bench'], options: account.platform === 'youtube' ? { privacyStatus: 'public', selfDeclaredMadeForKids: false } : account.platform === 'tiktok' ? { privacy_level: 'SELF_ONLY' } : {} },
+    });
+  }
+  await app.store.createCampaign({ campaign: { id: campaignId, name: 'dispatch bench', sourceDir: work, clipsFileSha256: 'bench', fingerprint: campaignId, startAt, intervalText: 'bench', timezone: 'UTC', orderBy: 'file', windowText: null, backend: 'direct' }, clips, posts }, Date.now());
+  await app.close();
+
+  await exec('npx', ['tsc', '-p', join(here, '..', 'tsconfig.bench.json')]);
+  const main = join(here, '.work', 'build', 'src', 'cli', 'main.js');
+  const started = Date.now();
+  const child = spawn(process.execPath, [main, 'worker', '--until-idle', '--concurrency', '96', '--per-account', '4', '--per-platform', '48'], {
+    env: { ...process.env, CLIPCAST_HOME: home, CLIPCAST_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  let peakKb = 0;
+  const sampler = setInterval(() => {
+    void readFile(`/proc/${child.pid}/status`, 'utf8').then(
+      (s) => (peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? 0))),
+      () => undefined,
+    );
+  }, 200);
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  clearInterval(sampler);
+  const seconds = (Date.now() - started) / 1000;
+
+  const check = await openApp(loadConfig({}, { home }));
+  const events = await check.store.listEvents({ campaignId, limit: 10_000_000 });
+  const planned = new Map(posts.map((p) => [p.id, p.scheduledAt]));
+  const lateness = events
+    .filter((e) => e.type === 'post.transition' && e.data.from === 'scheduled' && e.data.to === 'preparing' && e.postId)
+    .map((e) => e.at - planned.get(e.postId!)!)
+    .sort((a, b) => a - b);
+  const counts = await check.store.countPostsByState();
+  const published = counts.filter((c) => c.state === 'published').reduce((n, c) => n + c.count, 0);
+  const lastPublished = events.filter((e) => e.type === 'post.transition' && e.data.to === 'published').reduce((m, e) => Math.max(m, e.at), 0);
+  await check.close();
+  await sandbox.close();
+  const pct = (q: number) => lateness[Math.min(lateness.length - 1, Math.floor(q * lateness.length))] ?? NaN;
+  console.log(
+    JSON.stringify({
+      case: 'dispatch',
+      posts: total,
+      accounts: accountsN,
+      window_minutes: minutes,
+      worker_exit: code,
+      published,
+      started_posts: lateness.length,
+      lateness_p50_ms: pct(0.5),
+      lateness_p99_ms: pct(0.99),
+      lateness_max_ms: lateness.at(-1) ?? NaN,
+      posts_per_s: Math.round((published / Math.max(1, (lastPublished - startAt) / 1000)) * 10) / 10,
+      wall_seconds: Math.round(seconds),
+      peak_rss_mb: Math.round(peakKb / 102.4) / 10,
+      baseline: 'planned rate',
+      planned_posts_per_s: Math.round((total / (spanMs / 1000)) * 10) / 10,
+      targets: { lateness_p99_ms_max: 1000, peak_rss_mb_max: 200 },
+    }),
+  );
+}
+
+function exec(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`))));
+  });
+}
