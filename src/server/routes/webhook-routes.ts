@@ -1,6 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { verifyWebhookChallenge } from '../../platforms/instagram/instagram-webhooks.js';
 import { HttpProblem } from '../problem.js';
 import type { ServerContext, ZodServer } from '../server-context.js';
 import type { IncomingWebhook, WebhookSinks } from '../server-parts.js';
@@ -41,11 +42,10 @@ export function registerWebhookRoutes(server: ZodServer, ctx: ServerContext): vo
     },
     async (request, reply) => {
       const meta = configured(ctx, 'meta').meta;
-      const q = request.query;
-      if (!meta || q['hub.mode'] !== 'subscribe' || !q['hub.challenge'] || !sameText(q['hub.verify_token'] ?? '', meta.verifyToken)) {
-        throw new HttpProblem(403, 'bad-verify-token', 'the subscription handshake does not carry this server’s verify token');
-      }
-      return reply.code(200).type('text/plain').send(q['hub.challenge']);
+      const query = new URLSearchParams(Object.entries(request.query).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      const answer = meta ? verifyWebhookChallenge(query, meta.verifyToken) : { status: 403 as const, body: '' };
+      if (answer.status !== 200) throw new HttpProblem(403, 'bad-verify-token', 'the subscription handshake does not carry this server’s verify token');
+      return reply.code(200).type('text/plain').send(answer.body);
     },
   );
 
@@ -90,9 +90,4 @@ function rawBody(request: FastifyRequest): Buffer {
 function headerOf(request: FastifyRequest, name: string): string | undefined {
   const v = request.headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-/** Constant-time text comparison (sha256 first, so lengths are equal and not leaked). */
-function sameText(a: string, b: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
