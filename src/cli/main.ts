@@ -6,6 +6,7 @@ import { registerPosts } from './commands/posts.js';
 import { registerPublish } from './commands/publish.js';
 import { registerProviders } from './commands/providers.js';
 import { registerRuntime } from './commands/runtime.js';
+import { registerServer } from './commands/server.js';
 
 /** I/O of one CLI run (tests pass their own streams). */
 export interface CliIo {
@@ -58,6 +59,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   registerPosts(program, run);
   registerProviders(program, run);
   registerRuntime(program, run);
+  registerServer(program, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -83,6 +83,7 @@ export function clipParamsValidator(): ClipValidator {
         videoCodec: p.video_codec ?? 'avc1.64001f',
         audioCodec: p.audio_codec === undefined ? 'mp4a.40.2' : p.audio_codec,
         fps: p.fps ?? 30,
+        editList: false,
         bitrate: p.bitrate ?? 1_000_000,
         size: p.size ?? 1_000_000,
         faststart: p.faststart ?? true,

@@ -6,6 +6,7 @@ import { Engine, type EngineActivity, type EngineOptions } from '../core/engine/
 import type { Logger } from '../core/ports/notifier.js';
 import { LocalDispatcher } from '../dispatch/local/local-dispatcher.js';
 import { WebhookNotifier } from '../notify/webhook-notifier.js';
+import type { MediaUrlSigner } from '../media/signed-url.js';
 import { SANDBOX_URLS_SETTING, type SandboxUrls } from '../sandbox/sandbox-urls.js';
 
 /** The settings key the worker refreshes while alive (`/readyz` reads it). */
@@ -27,6 +28,8 @@ export interface WorkerOptions {
   idleCheckMs?: number;
   /** Skip clipcast's own quota accounting (load tests against emulators with their limits off). */
   ignoreQuota?: boolean;
+  /** Signs public media URLs (when clipcast serves media under a public URL). */
+  signer?: MediaUrlSigner;
 }
 
 /** A wired worker: the engine, its dispatcher and the webhook deliverer. */
@@ -55,7 +58,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const sandboxText = options.sandbox ? undefined : await app.store.getSetting(SANDBOX_URLS_SETTING);
   const sandbox = options.sandbox ?? (sandboxText ? (JSON.parse(sandboxText) as SandboxUrls) : undefined);
-  const registry = createAdapterRegistry({ accounts: app.accounts, clock: app.clock, ...(options.ignoreQuota ? { sandboxQuota: false } : {}), ...(sandbox ? { sandbox } : {}), ...(options.tune ? { tune: options.tune } : {}) });
+  const registry = createAdapterRegistry({ accounts: app.accounts, clock: app.clock, ...(options.ignoreQuota ? { sandboxQuota: false } : {}), ...(options.signer ? { signer: options.signer } : {}), ...(sandbox ? { sandbox } : {}), ...(options.tune ? { tune: options.tune } : {}) });
   const notifier = new WebhookNotifier({ store: app.store, secrets: app.secrets, clock: app.clock, logger, makeId: app.newId });
   const engine = new Engine({
     store: app.store,

@@ -37,7 +37,8 @@ export interface YouTubeEmulatorOptions {
 
 /** The sandbox OAuth client every sandbox account uses. */
 export const SANDBOX_CLIENT_ID = 'clipcast-sandbox.apps.googleusercontent.com';
-const SANDBOX_SECRET = 'sandbox-client-secret';
+/** The sandbox OAuth client's secret (a sandbox value, not a secret). */
+export const SANDBOX_SECRET = 'sandbox-client-secret';
 const ALL_SCOPES = ['youtube.upload', 'youtube.readonly', 'youtube'].map((s) => `https://www.googleapis.com/auth/${s}`);
 
 /** A running YouTube + Google OAuth emulator. */
