@@ -102,6 +102,19 @@ describe('clipcast publish / validate / accounts (CLI, real SQLite)', () => {
     expect(db.includes(Buffer.from('act.SECRET123'))).toBe(false);
   });
 
+  it('applies per-post overrides from a file, per platform', async () => {
+    const file = join(h.root, 'overrides.json');
+    await writeFile(file, JSON.stringify({ 2: { title: 'My own title', options: { youtube: { privacyStatus: 'unlisted' } } } }));
+    const r = await h.run('--json', 'publish', EXAMPLE_CAMPAIGN, '--dry-run', '--start-date', FUTURE, '--interval', '4h', '--platforms', 'youtube,tiktok', '--overrides', file);
+    const posts = r.json<{ posts: { clip_id: number; platform: string; title?: string }[] }>().posts;
+    expect(posts.find((p) => p.clip_id === 2 && p.platform === 'youtube')?.title).toBe('My own title');
+    expect(posts.find((p) => p.clip_id === 1 && p.platform === 'youtube')?.title).not.toBe('My own title');
+    await writeFile(file, JSON.stringify({ 2: { titel: 'typo' } }));
+    const bad = await h.run('publish', EXAMPLE_CAMPAIGN, '--dry-run', '--start-date', FUTURE, '--interval', '4h', '--platforms', 'youtube', '--overrides', file);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/titel/);
+  });
+
   it('validates accounts per platform with a typed, clear error', async () => {
     const r = await addAccount('instagram', '@brand', { access_token: 'IGQ-token' });
     expect(r.code).toBe(1);

@@ -4,6 +4,9 @@ import { prepareCampaign } from '../../core/campaigns/prepare-campaign.js';
 import { createCampaign } from '../../core/campaigns/create-campaign.js';
 import type { CampaignPreview, CampaignRequest } from '../../core/campaigns/campaign-request.js';
 import { InputError } from '../../core/input-error.js';
+import { readFile } from 'node:fs/promises';
+import type { App } from '../../app/open-app.js';
+import { testingModeWarning } from '../../platforms/youtube/youtube-oauth.js';
 import { probeMp4 } from '../../media/probe.js';
 import { iso, localTime, systemZone, table } from '../format.js';
 import type { CliContext } from '../cli-context.js';
@@ -20,6 +23,7 @@ interface PublishFlags {
   dryRun?: boolean;
   yes?: boolean;
   new?: boolean;
+  overrides?: string;
 }
 
 /** `publish` and `validate`. */
@@ -39,6 +43,7 @@ export function registerPublish(program: Command, run: (fn: (ctx: CliContext) =>
     .option('--dry-run', 'show the plan; write nothing')
     .option('--new', 'create a new campaign even if this exact one exists')
     .option('-y, --yes', 'do not ask for confirmation on a terminal')
+    .option('--overrides <file>', 'JSON: per clip id, {"7": {"caption", "title", "tags", "options"}} overriding the mapped text and options')
     .action((dir: string, flags: PublishFlags) =>
       run(async (ctx) => {
         const request = await completeRequest(ctx, dir, flags);
@@ -47,6 +52,7 @@ export function registerPublish(program: Command, run: (fn: (ctx: CliContext) =>
           { accounts: app.accounts, store: app.store, now: () => app.clock.now(), probe: (f) => probeMp4(f), defaultTimezone: systemZone() },
           request,
         );
+        await addAccountWarnings(app, preview);
         if (request.dryRun) {
           ctx.print(previewJson(preview), () => previewLines(preview, true));
           return;
@@ -129,7 +135,40 @@ async function completeRequest(ctx: CliContext, dir: string, flags: PublishFlags
     backend: flags.backend ?? 'direct',
     dryRun: flags.dryRun ?? false,
     forceNew: flags.new ?? false,
+    ...(flags.overrides ? { overrides: await readOverrides(flags.overrides) } : {}),
   };
+}
+
+async function readOverrides(file: string): Promise<NonNullable<CampaignRequest['overrides']>> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new InputError('OVERRIDES_INVALID', `--overrides ${file} cannot be read as JSON (${(error as Error).message})`, 'give a JSON object keyed by clip id, e.g. {"7": {"title": "My title"}}', '--overrides');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError('OVERRIDES_INVALID', `--overrides ${file} is not a JSON object`, 'give a JSON object keyed by clip id, e.g. {"7": {"title": "My title"}}', '--overrides');
+  const out: NonNullable<CampaignRequest['overrides']> = {};
+  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+    const id = Number(key);
+    if (!Number.isInteger(id) || id < 1 || !value || typeof value !== 'object') throw new InputError('OVERRIDES_INVALID', `--overrides ${file}: "${key}" is not a clip id with an object of overrides`, 'keys are clip ids (1, 2, …), values objects with caption, title, tags, options', '--overrides');
+    const v = value as Record<string, unknown>;
+    const unknown = Object.keys(v).filter((k) => !['caption', 'title', 'tags', 'options'].includes(k));
+    if (unknown.length) throw new InputError('OVERRIDES_INVALID', `--overrides ${file}: clip ${id} has unknown field(s) ${unknown.join(', ')}`, 'use caption, title, tags, options', '--overrides');
+    out[id] = v as NonNullable<CampaignRequest['overrides']>[number];
+  }
+  return out;
+}
+
+/** Warnings that depend on an account's credentials (e.g. a YouTube app in testing mode). */
+async function addAccountWarnings(app: App, preview: CampaignPreview): Promise<void> {
+  for (const t of preview.targets) {
+    if (t.platform !== 'youtube' || t.accountId.startsWith('dry-run:')) continue;
+    const account = await app.store.getAccount(t.accountId);
+    if (!account) continue;
+    const last = Math.max(...preview.posts.filter((p) => p.accountId === t.accountId).map((p) => p.scheduledAt));
+    const warning = Number.isFinite(last) ? testingModeWarning(app.accounts.credentialsOf(account), { campaignEndsAt: last, now: app.clock.now() }) : undefined;
+    if (warning) preview.plan.notes.push(`${t.platform}:${account.handle}: ${warning}`);
+  }
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -144,7 +183,7 @@ async function confirm(question: string): Promise<boolean> {
 function previewJson(p: CampaignPreview) {
   return {
     timezone: p.timezone,
-    posts: p.posts.map((x) => ({ clip_id: x.clipId, platform: x.platform, account: x.handle ?? x.accountId, scheduled_at: iso(x.scheduledAt), ...(x.shifted ? { shifted_from: iso(x.shifted.from), shift_reason: x.shifted.reason } : {}) })),
+    posts: p.posts.map((x) => ({ clip_id: x.clipId, platform: x.platform, account: x.handle ?? x.accountId, scheduled_at: iso(x.scheduledAt), ...(x.content.title ? { title: x.content.title } : {}), caption: x.content.caption, ...(x.shifted ? { shifted_from: iso(x.shifted.from), shift_reason: x.shifted.reason } : {}) })),
     skipped: p.skipped.map((s) => ({ clip_id: s.clipId, ...(s.platform ? { platform: s.platform } : {}), reason: s.reason })),
     warnings: p.findings.filter((f) => f.severity === 'warning').map((f) => ({ clip_id: f.clipId, platform: f.platform, message: f.message })),
     notes: p.plan.notes,

@@ -3,7 +3,7 @@ import type { AccountService } from '../accounts/account-service.js';
 import { loadCliperFolder } from '../clips/load-cliper-folder.js';
 import type { LoadedClip } from '../clips/cliper-campaign.js';
 import { InputError } from '../input-error.js';
-import { parsePlatformId, type PlatformId } from '../platform-id.js';
+import { PLATFORM_IDS, parsePlatformId, type PlatformId } from '../platform-id.js';
 import { parseInterval } from '../plan/interval.js';
 import { parseStartDate } from '../plan/start-date.js';
 import { parseWindow } from '../plan/daily-window.js';
@@ -108,9 +108,12 @@ export async function prepareCampaign(deps: PrepareDeps, request: CampaignReques
 }
 
 function contentFor(platform: PlatformId, clip: LoadedClip, request: CampaignRequest, durationSec: number): PreviewPost['content'] {
-  const override = request.overrides?.[clip.clipId] ?? {};
+  const { options: overrideOptions, ...override } = request.overrides?.[clip.clipId] ?? {};
+  // Override options are per platform ({"tiktok": {...}}) or, when not keyed by platform, for all.
+  const keyed = overrideOptions && Object.keys(overrideOptions).some((k) => (PLATFORM_IDS as readonly string[]).includes(k));
+  const options = keyed ? ((overrideOptions[platform] as Record<string, unknown> | undefined) ?? {}) : (overrideOptions ?? {});
   const base = request.options?.[platform] ?? {};
-  const content = mapContent(platform, clip, override, { durationSec });
+  const content = mapContent(platform, clip, { ...override, options }, { durationSec });
   return { ...content, options: { ...base, ...content.options } };
 }
 
