@@ -63,7 +63,7 @@ export async function engineHarness(options: { platforms?: PlatformId[]; engine?
     await cp(source, dir, { recursive: true });
     const preview = await prepareCampaign(
       { accounts: app.accounts, store: app.store, now: () => clock.now(), probe: (f) => probeMp4(f), defaultTimezone: 'UTC' },
-      { source: dir, targets: [targets], startDate: 'now', interval, options: { youtube: { privacyStatus: 'public' } } },
+      { source: dir, targets: [targets], startDate: 'now', interval, forceNew: true, options: { youtube: { privacyStatus: 'public' } } },
     );
     return createCampaign({ store: app.store, now: () => clock.now(), newId: app.newId, importMedia: (f) => app.media.importFile(f) }, preview);
   }
