@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { PublishError } from '../core/publish-error.js';
 import type { AccountService } from '../core/accounts/account-service.js';
 import type { Clock } from '../core/clock.js';
 import type { Credentials, MediaInfo, PlatformAdapter } from '../core/ports/platform-adapter.js';
@@ -95,6 +97,17 @@ export function createAdapterRegistry(options: AdapterRegistryOptions): AdapterR
       return youtubeQuotaRequirement(clock.now(), String(creds.clientId ?? 'default-project'), post.content);
     },
     mediaFor(clip) {
+      // The media store hard-links clips when it can, so a source file rewritten in place changes the
+      // stored one too: refuse to publish different bytes than the campaign planned.
+      const size = statSync(clip.mediaPath, { throwIfNoEntry: false })?.size;
+      if (size !== clip.size) {
+        throw new PublishError(
+          size === undefined
+            ? `clip ${clip.clipId} is missing from the media store (${clip.mediaPath}); create the campaign again`
+            : `clip ${clip.clipId} changed since the campaign was created (${size} bytes, planned ${clip.size}): its source was rewritten in place; create the campaign again`,
+          { platform: 'core', code: 'MEDIA_CHANGED', kind: 'invalid' },
+        );
+      }
       const probe = clip.probe as { durationSec?: number; width?: number; height?: number };
       const publicUrl = options.signer?.sign(clip.mediaSha256, clock.now() + (options.mediaUrlTtlMs ?? 24 * 3_600_000));
       return {

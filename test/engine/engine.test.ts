@@ -131,6 +131,20 @@ describe('Engine over the sandbox (real HTTP, real SQLite, fake clock)', () => {
     expect(events.filter((e) => e.type === 'account.credentials_refreshed')).toHaveLength(1);
   });
 
+  it('refuses to publish a clip whose file changed after the campaign was created', async () => {
+    h = await engineHarness({ platforms: ['tiktok'] });
+    await h.schedule('tiktok', '1h');
+    const [post] = (await h.app.store.listPosts({ limit: 1 })).posts;
+    const clip = await h.app.store.getClip(post!.clipRowId);
+    const { appendFile } = await import('node:fs/promises');
+    await appendFile(clip!.mediaPath, Buffer.alloc(10));
+    await h.engine.runDue();
+    const after = await h.app.store.getPost(post!.id);
+    expect(after).toMatchObject({ state: 'failed', lastError: { code: 'MEDIA_CHANGED' } });
+    expect(after!.lastError!.message).toMatch(/changed since the campaign was created/);
+    expect(h.sandbox.tiktok.published()).toHaveLength(0);
+  });
+
   it('counts YouTube inserts per project and Pacific day in the store and defers what does not fit to the reset', async () => {
     h = await engineHarness({ platforms: ['youtube'] });
     const { youtubeQuotaRequirement } = await import('../../src/platforms/youtube/youtube-quota-gate.js');
