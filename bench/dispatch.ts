@@ -17,6 +17,7 @@ import { SANDBOX_URLS_SETTING } from '../src/sandbox/sandbox-urls.js';
 import { startSandbox } from '../src/sandbox/start-sandbox.js';
 import { EXAMPLE_CLIPS } from '../test/helpers/cliper-fixtures.js';
 import { probeMp4 } from '../src/media/probe.js';
+import { buildBenchChildren } from './lib/measure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -68,7 +69,7 @@ export async function run(args: string[]): Promise<void> {
   await app.store.createCampaign({ campaign: { id: campaignId, name: 'dispatch bench', sourceDir: work, clipsFileSha256: 'bench', fingerprint: campaignId, startAt, intervalText: 'bench', timezone: 'UTC', orderBy: 'file', windowText: null, backend: 'direct' }, clips, posts }, Date.now());
   await app.close();
 
-  await exec('npx', ['tsc', '-p', join(here, '..', 'tsconfig.bench.json')]);
+  await buildBenchChildren();
   const main = join(here, '.work', 'build', 'src', 'cli', 'main.js');
   const started = Date.now();
   const child = spawn(process.execPath, [main, 'worker', '--until-idle', '--concurrency', '96', '--per-account', '4', '--per-platform', '48', '--ignore-quota'], {
@@ -121,10 +122,3 @@ export async function run(args: string[]): Promise<void> {
   );
 }
 
-function exec(cmd: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: 'inherit' });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`))));
-  });
-}

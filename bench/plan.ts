@@ -9,7 +9,7 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXAMPLE_CAMPAIGN, EXAMPLE_CLIPS, makeSizedMp4 } from '../test/helpers/cliper-fixtures.js';
-import { runChild } from './lib/measure.js';
+import { buildBenchChildren, runChild } from './lib/measure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -34,7 +34,7 @@ export async function run(args: string[]): Promise<void> {
   const home = join(work, 'home');
   await rm(home, { recursive: true, force: true });
   // The child runs the compiled build, as an installed clipcast does (the tsx loader alone adds ~70 MB).
-  await exec('npx', ['tsc', '-p', join(here, '..', 'tsconfig.bench.json')]);
+  await buildBenchChildren();
   const ours = await runChild<{ seconds: number; posts: number }>(join(here, '.work', 'build', 'bench', 'plan-child.js'), [folder, home], { plainNode: true });
   const baseline2 = await sha256sum(files);
   const baselineSeconds = Math.min(baseline, baseline2);
@@ -59,13 +59,6 @@ function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
 
-function exec(cmd: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: 'inherit' });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`))));
-  });
-}
 
 function sha256sum(files: string[]): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import type { UploadBenchLine } from './lib/measure.js';
+import { buildBenchChildren, type UploadBenchLine } from './lib/measure.js';
 
 export async function run(args: string[]): Promise<void> {
   const dir = join(dirname(fileURLToPath(import.meta.url)), 'upload');
@@ -13,6 +13,7 @@ export async function run(args: string[]): Promise<void> {
     .filter((f) => f.endsWith('.ts') && !f.endsWith('-child.ts'))
     .map((f) => f.slice(0, -3))
     .filter((c) => args.length === 0 || args.includes(c));
+  await buildBenchChildren();
   for (const name of cases) {
     const mod = (await import(join(dir, `${name}.ts`))) as { run(): Promise<UploadBenchLine[]> };
     for (const line of await mod.run()) console.log(JSON.stringify(line));

@@ -3,6 +3,9 @@ import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** One line of `npm run bench -- upload`. */
 export interface UploadBenchLine {
@@ -54,11 +57,30 @@ export async function curlUpload(url: string, file: string, options: { method?: 
  * which the child must include as `maxRssKb`).
  */
 export async function runChild<T extends Record<string, unknown>>(script: string, args: string[], options: { plainNode?: boolean } = {}): Promise<T & { peak_rss_mb: number }> {
-  const { stdout, stderr, code } = await run(process.execPath, [...(options.plainNode ? [] : ['--import', 'tsx']), script, ...args]);
+  const { stdout, stderr, code } = await run(process.execPath, [...(options.plainNode ? [script] : childArgs(script)), ...args]);
   if (code !== 0) throw new Error(`${script} exited ${code}: ${stderr.slice(-2000)}`);
   const last = stdout.trim().split('\n').pop() ?? '{}';
   const parsed = JSON.parse(last) as T & { maxRssKb?: number };
   return { ...parsed, peak_rss_mb: Math.round(((parsed.maxRssKb ?? 0) / 1024) * 10) / 10 };
+}
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BUILD = join(REPO, 'bench', '.work', 'build');
+
+/**
+ * Compiles the bench children and the sources they import (`tsconfig.bench.json`) into
+ * `bench/.work/build`, so children run on plain node like an installed clipcast (the tsx loader alone
+ * costs ~70 MB of RSS, which is not the product's).
+ */
+export async function buildBenchChildren(): Promise<void> {
+  const { code, stderr } = await run(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.bench.json')]);
+  if (code !== 0) throw new Error(`bench build failed: ${stderr.slice(-2000)}`);
+}
+
+/** `node` arguments to run a bench child: its compiled build when there is one, else the TypeScript through tsx. */
+export function childArgs(script: string): string[] {
+  const compiled = join(BUILD, relative(REPO, script)).replace(/\.ts$/, '.js');
+  return existsSync(compiled) ? [compiled] : ['--import', 'tsx', script];
 }
 
 /** What a bench child prints at the end: its result and its own peak RSS. */

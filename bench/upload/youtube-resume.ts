@@ -5,7 +5,7 @@
  * at most one chunk) next to curl's single PUT of the same file to the same emulator.
  */
 import { spawn } from 'node:child_process';
-import { curlUpload, runChild, uploadLine, type UploadBenchLine } from '../lib/measure.js';
+import { childArgs, curlUpload, runChild, uploadLine, type UploadBenchLine } from '../lib/measure.js';
 import { YOUTUBE_DEFAULTS } from '../../src/platforms/youtube/youtube-config.js';
 import { createYouTubeEmulator } from '../../src/sandbox/youtube/youtube-emulator.js';
 import { BENCH_BYTES, baselineSession, benchFile, CHILD, writeJob } from './youtube.js';
@@ -13,7 +13,7 @@ import { BENCH_BYTES, baselineSession, benchFile, CHILD, writeJob } from './yout
 /** Runs the child until it has acknowledged `half` bytes and the emulator stalls the next chunk; kills it. */
 async function runUntilKilled(jobPath: string, half: number, stalled: Promise<void>): Promise<{ seconds: number; maxRssKb: number }> {
   let started: bigint | undefined;
-  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, jobPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...childArgs(CHILD), jobPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   let maxRssKb = 0;
   let stderr = '';
   proc.stderr.on('data', (d) => (stderr += d));
