@@ -50,6 +50,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const limits = options.limits ?? true;
   const tiktok = await createTikTokEmulator({ ...common, ...port(1), processingMs, limits });
   const instagram = await createInstagramEmulator({ ...common, ...port(2), processingMs, limits });
+  // The publishing quota (content_publishing_limit) is a knob of its own: lift it with the other limits.
+  if (!limits) instagram.knobs.quotaTotal = 1_000_000;
   const youtube = await createYouTubeEmulator({ ...common, ...port(3), processingMs, noLimits: !limits });
   const postiz = await createPostizEmulator({ ...common, ...port(4), ...(limits ? {} : { postsPerHour: Infinity }) });
   return {
