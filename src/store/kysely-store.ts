@@ -183,7 +183,8 @@ export class KyselyStore implements Store {
             state: 'scheduled',
             resume_state: 'preparing',
             attempt: 0,
-            next_attempt_at: p.scheduledAt,
+            // Postiz backend: submission is paced ahead of the planned time (Postiz publishes at the date itself).
+            next_attempt_at: c.backend === 'postiz' ? Math.min(now, p.scheduledAt) : p.scheduledAt,
             lease_owner: null,
             lease_until: null,
             remote_json: '{}',

@@ -3,7 +3,7 @@ import { PLATFORM_IDS, parsePlatformId, type PlatformId } from '../platform-id.j
 import type { Credentials } from '../ports/platform-adapter.js';
 import type { Secrets } from '../ports/secrets.js';
 import type { AccountRecord, Store } from '../ports/store.js';
-import { CREDENTIAL_SPECS } from './credential-fields.js';
+import { CREDENTIAL_SPECS, POSTIZ_CHANNEL_SPEC, isPostizCredentials } from './credential-fields.js';
 
 /** What `accounts add` takes. Credentials come from a prompt, stdin or a file, never a visible flag. */
 export interface NewAccountInput {
@@ -147,7 +147,7 @@ export class AccountService {
 
 /** Checks the credentials of a platform; returns the cleaned record (strings, known fields only). */
 export function validateCredentials(platform: PlatformId, raw: Record<string, unknown>, externalId: string | null): Credentials {
-  const spec = CREDENTIAL_SPECS[platform];
+  const spec = isPostizCredentials(raw) ? POSTIZ_CHANNEL_SPEC : CREDENTIAL_SPECS[platform];
   const out: Credentials = {};
   for (const key of [...spec.required, ...spec.optional]) {
     const v = raw[key];

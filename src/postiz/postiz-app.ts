@@ -1,0 +1,73 @@
+import { isPostizCredentials } from '../core/accounts/credential-fields.js';
+import { InputError } from '../core/input-error.js';
+import type { Notifier } from '../core/ports/notifier.js';
+import type { PlatformAdapter } from '../core/ports/platform-adapter.js';
+import type { AccountRecord } from '../core/ports/store.js';
+import type { App } from '../app/open-app.js';
+import type { HttpOptions } from '../platforms/shared/http.js';
+import { KyselySubmissionStore } from '../store/postiz-submission-store.js';
+import { createPostizAdapter, type PostizAdapter, type PostizAdapterOptions } from './postiz-adapter.js';
+import { postizOrgKey } from './postiz-channels.js';
+import { PostizClient } from './postiz-client.js';
+import { postizConfig, type PostizConfig } from './postiz-config.js';
+
+/** The Postiz client of the app's config (`CLIPCAST_POSTIZ_URL`, `CLIPCAST_POSTIZ_API_KEY`); throws `InputError` when unset. */
+export function postizClientFor(app: Pick<App, 'config' | 'clock'>, overrides: Partial<PostizConfig> = {}, http?: HttpOptions): PostizClient {
+  const { postizUrl, postizApiKey } = app.config;
+  if (!postizUrl || !postizApiKey) {
+    throw new InputError('POSTIZ_NOT_CONFIGURED', 'the Postiz server is not configured', 'set CLIPCAST_POSTIZ_URL and CLIPCAST_POSTIZ_API_KEY (or postizUrl/postizApiKey in config.json)', 'CLIPCAST_POSTIZ_URL');
+  }
+  return new PostizClient({ config: postizConfig({ serverUrl: postizUrl, apiKey: postizApiKey, ...overrides }), clock: app.clock, ...(http ? { http } : {}) });
+}
+
+/** Options of {@link postizAdapterFor}. */
+export interface PostizAppOptions {
+  notifier?: Notifier;
+  /** A ready client (tests aim it at the emulator); default {@link postizClientFor}. */
+  client?: PostizClient;
+  adapter?: Partial<Omit<PostizAdapterOptions, 'client' | 'store' | 'submissions' | 'accounts' | 'clock'>>;
+}
+
+/**
+ * The engine's `adapterFor` piece for Postiz channels: returns the Postiz adapter for an account whose
+ * credentials carry `backend: 'postiz'`, else undefined (use the direct adapter). Built lazily: an app
+ * with no Postiz channel never needs the Postiz config. `post.stuck` goes to the notifier.
+ *
+ * @example
+ * ```ts
+ * const postiz = postizAdapterFor(app, { notifier });
+ * const engine = new Engine({ ..., adapterFor: (a) => postiz(a) ?? directAdapterFor(a) });
+ * ```
+ */
+export function postizAdapterFor(app: App, options: PostizAppOptions = {}): (account: AccountRecord) => PlatformAdapter | undefined {
+  let adapter: PostizAdapter | undefined;
+  const known = new Map<string, boolean>();
+  const build = (): PostizAdapter => {
+    const client = options.client ?? postizClientFor(app);
+    const notifier = options.notifier;
+    return createPostizAdapter({
+      client,
+      store: app.store,
+      submissions: new KyselySubmissionStore(app.store, postizOrgKey(client.config), () => app.clock.now()),
+      accounts: app.accounts,
+      clock: app.clock,
+      ...(notifier ? { onStuck: (info) => notifier.notify('post.stuck', { ...info }) } : {}),
+      ...(options.adapter ?? {}),
+    });
+  };
+  return (account) => {
+    const cacheKey = `${account.id}:${account.credentialsEnc}`;
+    let isPostiz = known.get(cacheKey);
+    if (isPostiz === undefined) {
+      try {
+        isPostiz = isPostizCredentials(app.accounts.credentialsOf(account));
+      } catch {
+        isPostiz = false;
+      }
+      known.set(cacheKey, isPostiz);
+    }
+    if (!isPostiz) return undefined;
+    adapter ??= build();
+    return adapter.forPlatform(account.platform);
+  };
+}
