@@ -1,12 +1,12 @@
 import type { Clock } from '../core/clock.js';
 import { isPostizCredentials } from '../core/accounts/credential-fields.js';
 import type { PlatformId } from '../core/platform-id.js';
-import type { AdapterAccount, Credentials, PlatformAdapter, PublishContext, StepResult } from '../core/ports/platform-adapter.js';
+import type { AdapterAccount, Credentials, PlatformAdapter, PostContent, PublishContext, StepResult } from '../core/ports/platform-adapter.js';
 import type { AccountRecord, PostRecord, Store } from '../core/ports/store.js';
 import { PublishError } from '../core/publish-error.js';
 import type { PostizClient } from './postiz-client.js';
 import { PostizFollower } from './postiz-follow.js';
-import { isPostizProvider, type PostizProvider } from './postiz-settings.js';
+import { isPostizProvider, toPostizSettings, type PostizProvider } from './postiz-settings.js';
 import type { SubmissionStore } from './postiz-submission-store.js';
 import { PostizSubmitter, type ClipSubmission } from './postiz-submit.js';
 
@@ -113,7 +113,9 @@ class PostizBackend {
 
   /** Every target of the clip at this instant: this post and its live siblings on other Postiz channels. */
   async #targets(post: PostRecord, ctx: PublishContext, me: Channel): Promise<ClipSubmission['targets']> {
-    const targets: ClipSubmission['targets'] = [{ channelId: me.channelId, provider: me.provider, content: ctx.content }];
+    const mine = fitPostizContent(me.provider, ctx.content);
+    toPostizSettings(me.provider, mine); // this post's own options: an invalid one fails this post only
+    const targets: ClipSubmission['targets'] = [{ channelId: me.channelId, provider: me.provider, content: mine }];
     let cursor: string | undefined;
     do {
       const page = await this.#o.store.listPosts({ campaignId: post.campaignId, limit: 500, ...(cursor ? { cursor } : {}) });
@@ -129,7 +131,13 @@ class PostizBackend {
         }
         if (!isPostizCredentials(creds)) continue;
         const ch = channelOf(creds);
-        if (!targets.some((t) => t.channelId === ch.channelId)) targets.push({ channelId: ch.channelId, provider: ch.provider, content: p.content });
+        const content = fitPostizContent(ch.provider, p.content);
+        try {
+          toPostizSettings(ch.provider, content);
+        } catch {
+          continue; // a sibling with invalid options fails on its own step; it never blocks this clip
+        }
+        if (!targets.some((t) => t.channelId === ch.channelId)) targets.push({ channelId: ch.channelId, provider: ch.provider, content });
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -211,4 +219,18 @@ function channelOf(credentials: Credentials): Channel {
     throw new PublishError('this account is not a Postiz channel (sync it with clipcast channels sync)', { platform: 'postiz', code: 'POSTIZ_NOT_A_CHANNEL', kind: 'invalid' });
   }
   return { channelId, provider };
+}
+
+/**
+ * Content as Postiz measures it: the YouTube title is checked by class-validator in UTF-16 units
+ * (2–100), while the core cuts titles at 100 code points; cut it on a code point boundary.
+ */
+export function fitPostizContent(provider: PostizProvider, content: PostContent): PostContent {
+  if (provider !== 'youtube' || content.title === undefined || content.title.length <= 100) return content;
+  let title = '';
+  for (const ch of content.title) {
+    if (title.length + ch.length > 100) break;
+    title += ch;
+  }
+  return { ...content, title: title.trimEnd() };
 }

@@ -69,8 +69,8 @@ export async function listPostizChannelAccounts(deps: Pick<PostizChannelDeps, 's
 
 /**
  * Imports the server's channels (`GET /integrations`) as accounts: platform from the provider, handle =
- * channel name, external id = integration id, credentials `{ backend: 'postiz', postizChannelId,
- * postizProvider }` (encrypted like any credentials; the API key itself stays in the config). A
+ * channel name, external id = integration id, credentials with `backend: 'postiz'`, `postizChannelId`
+ * and `postizProvider` (encrypted like any credentials; the API key itself stays in the config). A
  * channel already imported is updated (name, disabled → account status `disabled`); channels of
  * providers clipcast does not publish to are skipped.
  *

@@ -331,6 +331,7 @@ export class KyselyStore implements Store {
         .where('next_attempt_at', '<=', input.now)
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', input.now)]))
         .orderBy('next_attempt_at')
+        .orderBy('scheduled_at') // ties (Postiz campaigns are due at once): earliest planned first
         .limit(input.limit);
       if (input.excludeAccountIds?.length) pick = pick.where('account_id', 'not in', input.excludeAccountIds);
       if (input.platform) pick = pick.where('platform', '=', input.platform);
