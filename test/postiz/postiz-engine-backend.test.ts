@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PostRecord } from '../../src/core/ports/store.js';
 import { EXAMPLE_CAMPAIGN } from '../helpers/cliper-fixtures.js';
+import { postgresAvailable } from '../helpers/postgres.js';
 import { backendHarness, HOUR, START, type BackendHarness } from './postiz-backend-harness.js';
 
+const dialects: ('sqlite' | 'postgres')[] = ['sqlite', ...((await postgresAvailable()) ? (['postgres'] as const) : [])];
 let h: BackendHarness;
 afterEach(async () => h?.close());
 
@@ -13,9 +15,9 @@ async function posts(campaignId: string): Promise<PostRecord[]> {
 const live = () => [...h.emu.store.posts.values()].filter((p) => !p.deleted);
 const uploads = () => h.emu.server.requests.filter((r) => r.path === '/public/v1/upload').length;
 
-describe('Postiz backend through the engine (emulator over HTTP, real SQLite)', () => {
+describe.each(dialects)('Postiz backend through the engine (emulator over HTTP, real %s)', (dialect) => {
   it('submits a whole campaign (one upload and one POST /posts per clip for all its channels) and mirrors PUBLISHED with permalinks', async () => {
-    h = await backendHarness();
+    h = await backendHarness({ dialect });
     const campaignId = await h.campaign(EXAMPLE_CAMPAIGN, [h.channels.tiktok.id, 'Clips IG', h.accountIds.youtube]);
     const before = await posts(campaignId);
     expect(before).toHaveLength(12);
@@ -56,7 +58,7 @@ describe('Postiz backend through the engine (emulator over HTTP, real SQLite)', 
   });
 
   it('mirrors ERROR as a failed post with the reason from /notifications, in the ledger', async () => {
-    h = await backendHarness();
+    h = await backendHarness({ dialect });
     h.emu.setChannelOutcome(h.channels.youtube.id, 'reject:The video is too long for Shorts');
     const campaignId = await h.campaign(EXAMPLE_CAMPAIGN, [h.accountIds.tiktok, h.accountIds.youtube]);
     await h.engine().runDue();
@@ -76,7 +78,7 @@ describe('Postiz backend through the engine (emulator over HTTP, real SQLite)', 
   });
 
   it('alerts once (post.stuck) for a post still QUEUE well after its time, and keeps waiting', async () => {
-    h = await backendHarness({ emulator: { workerRunning: false } });
+    h = await backendHarness({ dialect, emulator: { workerRunning: false } });
     const campaignId = await h.campaign(EXAMPLE_CAMPAIGN, [h.accountIds.tiktok]);
     await h.engine().runDue();
     const first = (await posts(campaignId)).sort((a, b) => a.scheduledAt - b.scheduledAt)[0]!;
@@ -103,7 +105,7 @@ describe('Postiz backend through the engine (emulator over HTTP, real SQLite)', 
   });
 
   it('reconciles a POST /posts whose answer was dropped (created server-side): no duplicate, no second request', async () => {
-    h = await backendHarness();
+    h = await backendHarness({ dialect });
     h.emu.server.faults.add({ method: 'POST', path: '/public/v1/posts', after: 1, fault: { kind: 'drop-response' } });
     const campaignId = await h.campaign(EXAMPLE_CAMPAIGN, [h.accountIds.tiktok, h.accountIds.instagram]);
     await h.engine().runDue();
@@ -125,7 +127,7 @@ describe('Postiz backend through the engine (emulator over HTTP, real SQLite)', 
   });
 
   it('restarts mid-campaign (lost connection, then a new process over the same database): continues without duplicates', async () => {
-    h = await backendHarness({ postsPerHour: 3 });
+    h = await backendHarness({ dialect, postsPerHour: 3 });
     // The second submission loses its connection before the server reads it: unknown outcome, intent kept.
     h.emu.server.faults.add({ method: 'POST', path: '/public/v1/posts', after: 1, fault: { kind: 'reset' } });
     const campaignId = await h.campaign(EXAMPLE_CAMPAIGN, [h.accountIds.tiktok, h.accountIds.youtube], { interval: '2h' });
