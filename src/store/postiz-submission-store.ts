@@ -107,14 +107,14 @@ export class KyselySubmissionStore implements SubmissionStore {
     });
   }
 
-  async recordResult(clipKey: string, postIds: Record<string, string>): Promise<void> {
+  async recordResult(clipKey: string, postIds: Record<string, string>, how: { at: number; reconciled: boolean } = { at: this.now(), reconciled: false }): Promise<void> {
     await this.#tx(async (trx) => {
       const row = await this.#ensure(trx, clipKey);
       const merged = { ...(JSON.parse(row.post_ids_json) as Record<string, string>), ...postIds };
       await trx.updateTable('postiz_submissions')
         .set({
           state: Object.keys(merged).length ? 'submitted' : row.media_id ? 'uploaded' : 'new',
-          post_ids_json: JSON.stringify(merged), intent_at: null, intent_date: null, intent_channels_json: null, updated_at: this.now(),
+          post_ids_json: JSON.stringify(merged), intent_at: null, intent_date: null, intent_channels_json: null, updated_at: how.at,
         })
         .where('clip_key', '=', clipKey).execute();
     });
