@@ -5,6 +5,7 @@ import { registerCampaigns } from './commands/campaigns.js';
 import { registerPosts } from './commands/posts.js';
 import { registerPublish } from './commands/publish.js';
 import { registerProviders } from './commands/providers.js';
+import { registerChannels } from './commands/channels.js';
 
 /** I/O of one CLI run (tests pass their own streams). */
 export interface CliIo {
@@ -56,6 +57,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   registerCampaigns(program, run);
   registerPosts(program, run);
   registerProviders(program, run);
+  registerChannels(program, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

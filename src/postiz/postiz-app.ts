@@ -1,8 +1,8 @@
 import { isPostizCredentials } from '../core/accounts/credential-fields.js';
 import { InputError } from '../core/input-error.js';
 import type { Notifier } from '../core/ports/notifier.js';
-import type { PlatformAdapter } from '../core/ports/platform-adapter.js';
-import type { AccountRecord } from '../core/ports/store.js';
+import type { MediaInfo, PlatformAdapter } from '../core/ports/platform-adapter.js';
+import type { AccountRecord, ClipRecord } from '../core/ports/store.js';
 import type { App } from '../app/open-app.js';
 import type { HttpOptions } from '../platforms/shared/http.js';
 import { KyselySubmissionStore } from '../store/postiz-submission-store.js';
@@ -70,4 +70,18 @@ export function postizAdapterFor(app: App, options: PostizAppOptions = {}): (acc
     adapter ??= build();
     return adapter.forPlatform(account.platform);
   };
+}
+
+/**
+ * The engine's `mediaFor` for a stored clip: its file in the media store and its probe (no public URL:
+ * the Postiz backend uploads the file itself).
+ *
+ * @example
+ * ```ts
+ * new Engine({ ..., mediaFor: clipMediaInfo });
+ * ```
+ */
+export function clipMediaInfo(clip: ClipRecord): MediaInfo {
+  const p = clip.probe as { durationSec?: number; width?: number; height?: number };
+  return { path: clip.mediaPath, size: clip.size, sha256: clip.mediaSha256, durationSec: p.durationSec ?? 0, width: p.width ?? 0, height: p.height ?? 0 };
 }

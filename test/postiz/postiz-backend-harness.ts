@@ -8,10 +8,8 @@ import { prepareCampaign } from '../../src/core/campaigns/prepare-campaign.js';
 import { FakeClock } from '../../src/core/clock.js';
 import { Engine } from '../../src/core/engine/engine.js';
 import type { NotificationType, Notifier } from '../../src/core/ports/notifier.js';
-import type { MediaInfo } from '../../src/core/ports/platform-adapter.js';
-import type { ClipRecord } from '../../src/core/ports/store.js';
 import { probeMp4 } from '../../src/media/probe.js';
-import { postizAdapterFor } from '../../src/postiz/postiz-app.js';
+import { clipMediaInfo, postizAdapterFor } from '../../src/postiz/postiz-app.js';
 import { listPostizChannelAccounts, postizOrgKey, resolvePostizTargets, syncPostizChannels } from '../../src/postiz/postiz-channels.js';
 import { PostizClient } from '../../src/postiz/postiz-client.js';
 import { sandboxPostizConfig } from '../../src/postiz/postiz-config.js';
@@ -82,7 +80,7 @@ export async function backendHarness(o: { dialect?: 'sqlite' | 'postgres'; emula
           if (!adapter) throw new Error(`account ${a.id} is not a Postiz channel`);
           return adapter;
         },
-        mediaFor,
+        mediaFor: clipMediaInfo,
         clock,
         workerId,
         renewEveryMs: 0,
@@ -114,10 +112,4 @@ export async function backendHarness(o: { dialect?: 'sqlite' | 'postgres'; emula
     },
   };
   return h;
-}
-
-/** The engine's `mediaFor` from a clip row (as the app wires it). */
-export function mediaFor(clip: ClipRecord): MediaInfo {
-  const p = clip.probe as { durationSec?: number; width?: number; height?: number };
-  return { path: clip.mediaPath, size: clip.size, sha256: clip.mediaSha256, durationSec: p.durationSec ?? 0, width: p.width ?? 0, height: p.height ?? 0 };
 }
