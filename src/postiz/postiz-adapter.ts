@@ -81,6 +81,9 @@ class PostizBackend {
     const me = channelOf(ctx.account.credentials);
     const post = await this.#o.store.getPost(ctx.postId);
     if (!post) throw new PublishError(`post ${ctx.postId} is missing`, { platform: 'postiz', code: 'POSTIZ_INTERNAL', kind: 'invalid' });
+    if ((await this.#o.store.getAccount(ctx.account.id))?.status === 'disabled') {
+      throw new PublishError(`Postiz channel ${ctx.account.handle} is disabled in Postiz (enable it there, then clipcast channels sync)`, { platform: 'postiz', code: 'POSTIZ_CHANNEL_DISABLED', kind: 'invalid' });
+    }
     const clipKey = `${post.campaignId}:${post.clipRowId}:${ctx.scheduledAt}`;
     const outcome = await this.#exclusive(async (): Promise<{ wait: number } | { postId: string; reconciled: boolean; duplicates: string[] }> => {
       const record = await this.#o.submissions.load(clipKey);
@@ -122,7 +125,7 @@ class PostizBackend {
       for (const p of page.posts) {
         if (p.id === post.id || p.clipRowId !== post.clipRowId || p.scheduledAt !== post.scheduledAt || FINAL_OR_DEAD.has(p.state)) continue;
         const account = await this.#o.store.getAccount(p.accountId);
-        if (!account?.active) continue;
+        if (!account?.active || account.status !== 'ok') continue; // a disabled channel fails on its own step
         let creds: Credentials;
         try {
           creds = this.#o.accounts.credentialsOf(account);

@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PostRecord } from '../../src/core/ports/store.js';
 import { EXAMPLE_CAMPAIGN } from '../helpers/cliper-fixtures.js';
 import { postgresAvailable } from '../helpers/postgres.js';
+import { syncPostizChannels } from '../../src/postiz/postiz-channels.js';
+import { PostizClient } from '../../src/postiz/postiz-client.js';
+import { sandboxPostizConfig } from '../../src/postiz/postiz-config.js';
 import { backendHarness, HOUR, START, type BackendHarness } from './postiz-backend-harness.js';
 
 const dialects: ('sqlite' | 'postgres')[] = ['sqlite', ...((await postgresAvailable()) ? (['postgres'] as const) : [])];
@@ -75,6 +78,20 @@ describe.each(dialects)('Postiz backend through the engine (emulator over HTTP, 
     const failed = events.find((e) => e.type === 'post.transition' && e.data.to === 'failed')!;
     expect(JSON.stringify(failed.data)).toContain('too long for Shorts');
     expect(h.notifications.filter((n) => n.type === 'post.failed')).toHaveLength(yt.length);
+  });
+
+  it('a channel disabled in Postiz (after a sync) fails its own posts only; its siblings are submitted without it', async () => {
+    h = await backendHarness({ dialect });
+    h.emu.store.channels.get(h.channels.youtube.id)!.disabled = true;
+    const client = new PostizClient({ config: sandboxPostizConfig(h.emu.url, h.emu.apiKey), clock: h.clock });
+    await syncPostizChannels({ store: h.app.store, secrets: h.app.secrets, now: () => h.clock.now(), newId: h.app.newId }, client);
+    expect((await h.app.store.getAccount(h.accountIds.youtube))!.status).toBe('disabled');
+    const campaignId = await h.campaign(EXAMPLE_CAMPAIGN, [h.accountIds.tiktok, h.accountIds.youtube]);
+    await h.engine().runDue();
+    const all = await posts(campaignId);
+    expect(all.filter((p) => p.accountId === h.accountIds.youtube).every((p) => p.state === 'failed' && p.lastError?.code === 'POSTIZ_CHANNEL_DISABLED')).toBe(true);
+    expect(all.filter((p) => p.accountId === h.accountIds.tiktok).every((p) => p.state === 'processing')).toBe(true);
+    expect(live().map((p) => p.integrationId)).toEqual(Array(4).fill(h.channels.tiktok.id));
   });
 
   it('alerts once (post.stuck) for a post still QUEUE well after its time, and keeps waiting', async () => {
