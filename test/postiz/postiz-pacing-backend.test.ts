@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { maxPerWindow } from '../../src/postiz/postiz-pacer.js';
-import { makeSizedCampaign } from '../helpers/cliper-fixtures.js';
+import { EXAMPLE_CAMPAIGN, makeSizedCampaign } from '../helpers/cliper-fixtures.js';
 import { backendHarness, HOUR, START, type BackendHarness } from './postiz-backend-harness.js';
 
 let h: BackendHarness;
@@ -55,5 +55,30 @@ describe('Postiz pacing through the engine (API_LIMIT 30, fake clock)', () => {
     expect(pubs).toHaveLength(90);
     expect(new Set(pubs.map((p) => p.postId)).size).toBe(90);
     expect(h.emu.server.requests.filter((r) => r.path === '/public/v1/upload')).toHaveLength(45);
+  });
+
+  it('a 429 after the budget was used elsewhere in the organization defers everything to the end of the block, then goes on', async () => {
+    h = await backendHarness({ postsPerHour: 30 });
+    // Another client of the same organization used the whole hour (the server counts per organization).
+    for (let i = 0; i < 30; i++) expect(h.emu.limiter.hit(h.emu.orgId, START).allowed).toBe(true);
+    const campaignId = await h.campaign(EXAMPLE_CAMPAIGN, [h.accountIds.tiktok, h.accountIds.youtube]);
+    await h.engine().runDue();
+    const rejected = h.emu.server.requests.filter((r) => r.status === 429);
+    expect(rejected).toHaveLength(1); // the first one learns of the block; nothing else is sent into it
+    let posts = (await h.app.store.listPosts({ campaignId })).posts;
+    expect(posts.every((p) => p.state === 'deferred' && p.lastError?.code === 'POSTIZ_PACED')).toBe(true);
+    const until = posts[0]!.nextAttemptAt;
+    expect(until).toBe(START + HOUR + 5_000); // Retry-After (the hour block) + margin
+    expect(await h.submissions.blockedUntil()).toBe(START + HOUR);
+
+    h.clock.set(until);
+    await h.engine().runDue();
+    posts = (await h.app.store.listPosts({ campaignId })).posts;
+    // Clip 1 was planned at START + 1 h, inside the block: submitted late, Postiz publishes it at once.
+    expect(posts.filter((p) => p.clipId === 1).map((p) => p.state)).toEqual(['published', 'published']);
+    expect(posts.filter((p) => p.clipId !== 1).every((p) => p.state === 'processing')).toBe(true);
+    expect(h.postRequests()).toBe(5);
+    expect(h.emu.server.requests.filter((r) => r.status === 429)).toHaveLength(1);
+    expect([...h.emu.store.posts.values()].filter((p) => !p.deleted)).toHaveLength(8);
   });
 });
