@@ -164,6 +164,9 @@ class PostizBackend {
       case 'draft':
         throw new PublishError(`Postiz post ${postizPostId} was turned into a draft`, { platform: 'postiz', code: 'POSTIZ_POST_DRAFT', kind: 'invalid' });
       case 'stuck': {
+        // Submitted late (paced past its time): count the delay from the submission, not the planned time.
+        const submittedAt = typeof ctx.remote.submittedAt === 'number' ? ctx.remote.submittedAt : 0;
+        if (now - submittedAt <= this.#o.client.config.stuckAfterMs) return { status: 'continue', next: 'processing', delayMs: this.#o.pollMs };
         if (ctx.remote.stuckNotifiedAt === undefined) {
           const post = await this.#o.store.getPost(ctx.postId);
           await this.#o.onStuck?.({
