@@ -48,7 +48,7 @@ export function postizAdapterFor(app: App, options: PostizAppOptions = {}): (acc
     return createPostizAdapter({
       client,
       store: app.store,
-      submissions: new KyselySubmissionStore(app.store, postizOrgKey(client.config), () => app.clock.now()),
+      submissions: new KyselySubmissionStore(app.store, postizOrgKey(client.config), () => app.clock.now(), { postsPerHour: options.adapter?.postsPerHour ?? client.config.postsPerHour }),
       accounts: app.accounts,
       clock: app.clock,
       ...(notifier ? { onStuck: (info) => notifier.notify('post.stuck', { ...info }) } : {}),

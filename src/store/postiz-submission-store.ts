@@ -1,4 +1,6 @@
-import type { Generated, Kysely, Transaction } from 'kysely';
+import { sql, type Generated, type Kysely, type Transaction } from 'kysely';
+import { PublishError } from '../core/publish-error.js';
+import { nextPostAt } from '../postiz/postiz-pacer.js';
 import type { SubmissionIntent, SubmissionRecord, SubmissionStore, SubmittedMedia } from '../postiz/postiz-submission-store.js';
 import type { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
@@ -48,10 +50,17 @@ type Db = Kysely<PostizDb> | Transaction<PostizDb>;
  * ```
  */
 export class KyselySubmissionStore implements SubmissionStore {
+  /**
+   * @param options.postsPerHour - when set, `recordIntent` re-checks the pacer inside its transaction
+   *   (serialized per organization: SQLite's write lock, a PostgreSQL advisory lock) and throws a
+   *   `quota` PublishError (`POSTIZ_PACED`, `deferUntil`) instead of recording a send the window has
+   *   no room for, so several worker processes together never exceed the limit.
+   */
   constructor(
     private readonly store: KyselyStore,
     readonly org: string,
     private readonly now: () => number = Date.now,
+    private readonly options: { postsPerHour?: number } = {},
   ) {}
 
   get #db(): Kysely<PostizDb> {
@@ -96,6 +105,7 @@ export class KyselySubmissionStore implements SubmissionStore {
 
   async recordIntent(clipKey: string, intent: SubmissionIntent): Promise<void> {
     await this.#tx(async (trx) => {
+      if (this.options.postsPerHour) await this.#guard(trx, intent.at, this.options.postsPerHour);
       const row = await this.#ensure(trx, clipKey);
       await trx.updateTable('postiz_submissions')
         .set({
@@ -105,6 +115,20 @@ export class KyselySubmissionStore implements SubmissionStore {
         .where('clip_key', '=', clipKey).execute();
       await trx.insertInto('postiz_sends').values({ org: this.org, at: intent.at, clip_key: clipKey }).execute();
     });
+  }
+
+  async #guard(trx: Db, at: number, limit: number): Promise<void> {
+    if (this.store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`postiz:${this.org}`}))`.execute(trx);
+    const history = (await trx.selectFrom('postiz_sends').select('at').where('org', '=', this.org).where('at', '>=', at - 7_200_000).execute()).map((r) => Number(r.at));
+    const blocked = await trx.selectFrom('settings').select('value').where('key', '=', `postiz.blocked_until:${this.org}`).executeTakeFirst();
+    // Another worker's clock may be a little ahead: judge at the latest send seen, so its sends count.
+    const now = Math.max(at, ...history);
+    const slot = nextPostAt({ history, limit, now, ...(blocked ? { blockedUntil: Number(blocked.value) } : {}) });
+    if (slot > now) {
+      throw new PublishError(`Postiz: paced under the hourly limit (another worker took the slot); next submission at ${new Date(slot).toISOString()}`, {
+        platform: 'postiz', code: 'POSTIZ_PACED', kind: 'quota', deferUntil: slot,
+      });
+    }
   }
 
   async recordResult(clipKey: string, postIds: Record<string, string>, how: { at: number; reconciled: boolean } = { at: this.now(), reconciled: false }): Promise<void> {

@@ -17,6 +17,7 @@ import { createPostizEmulator, type PostizEmulator, type PostizEmulatorOptions }
 import type { EmulatedChannel } from '../../src/sandbox/postiz/postiz-state.js';
 import { KyselySubmissionStore } from '../../src/store/postiz-submission-store.js';
 import { createTestDatabase } from '../helpers/postgres.js';
+import { settleSessions } from './pg-settle.js';
 
 /** 2025-12-01 08:00 UTC: the fake "now" of every backend test. */
 export const START = Date.UTC(2025, 11, 1, 8, 0, 0);
@@ -107,7 +108,10 @@ export async function backendHarness(o: { dialect?: 'sqlite' | 'postgres'; emula
     async close() {
       await h.app.close();
       await emu.close();
-      await pg?.drop();
+      if (pg) {
+        await settleSessions(pg.url);
+        await pg.drop();
+      }
       await rm(home, { recursive: true, force: true });
     },
   };

@@ -44,6 +44,7 @@ describe.each(dialects)('Postiz backend through the engine (emulator over HTTP, 
     h.clock.set(Math.max(...submitted.map((p) => p.scheduledAt)) + 1_000);
     await h.engine().runDue();
     const done = await posts(campaignId);
+    if (done.some((p) => p.state !== 'published')) console.log(done.map((p) => [p.state, p.lastError, p.nextAttemptAt - START, p.scheduledAt - START]));
     expect(done.map((p) => p.state)).toEqual(Array(12).fill('published'));
     const pubs = h.emu.published();
     expect(pubs).toHaveLength(12);

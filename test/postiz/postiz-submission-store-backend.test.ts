@@ -7,10 +7,25 @@ import { createPostizEmulator, type PostizEmulator } from '../../src/sandbox/pos
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import { KyselySubmissionStore } from '../../src/store/postiz-submission-store.js';
+import { createTestDatabase, postgresAvailable } from '../helpers/postgres.js';
 import { storeTargets } from '../helpers/store-targets.js';
+import { settleSessions } from './pg-settle.js';
 import { fixtureDir, mp4Bytes } from './postiz-fixtures.js';
 
-const targets = await storeTargets();
+// SQLite from the shared helper; PostgreSQL opened here so the cleanup can wait for closing sessions before the drop.
+const targets = [
+  ...(await storeTargets()).filter((t) => t.name === 'sqlite'),
+  ...((await postgresAvailable())
+    ? [{
+        name: 'postgres' as const,
+        async open() {
+          const db = await createTestDatabase();
+          const store = await openStore({ url: db.url });
+          return { store, url: db.url, cleanup: async () => { await store.close(); await settleSessions(db.url); await db.drop(); } };
+        },
+      }]
+    : []),
+];
 const T0 = Date.UTC(2025, 11, 1, 9, 0, 0);
 
 describe.each(targets)('KyselySubmissionStore on $name', (target) => {
@@ -26,8 +41,9 @@ describe.each(targets)('KyselySubmissionStore on $name', (target) => {
     for (const s of extra) await s.close();
     await cleanup();
   });
+  /** A second process's store on the same database (PostgreSQL: its own pool of one connection). */
   const reopen = async () => {
-    const s = await openStore({ url });
+    const s = await openStore({ url, ...(target.name === 'postgres' ? { poolSize: 1 } : {}) });
     extra.push(s);
     return s;
   };
@@ -71,6 +87,25 @@ describe.each(targets)('KyselySubmissionStore on $name', (target) => {
     expect(await a.blockedUntil()).toBe(T0 + 3_600_000);
     expect(await b.blockedUntil()).toBeUndefined();
     expect(await new KyselySubmissionStore(await reopen(), 'org-a').blockedUntil()).toBe(T0 + 3_600_000);
+  });
+
+  it('with postsPerHour, two processes racing for the last slot: exactly one records its send, the other is deferred', async () => {
+    const a = new KyselySubmissionStore(store, 'org', () => T0, { postsPerHour: 1 });
+    const b = new KyselySubmissionStore(await reopen(), 'org', () => T0, { postsPerHour: 1 });
+    const intent = (at: number) => ({ at, date: T0 + 3_600_000, channelIds: ['c'] });
+    for (const [round, at] of [T0, T0 + 2 * 3_600_000, T0 + 4 * 3_600_000].entries()) {
+      const calls = [() => a.recordIntent(`a${round}`, intent(at)), () => b.recordIntent(`b${round}`, intent(at))];
+      // PostgreSQL: truly concurrent, on two connections (the advisory lock serializes them). SQLite: one after the
+      // other (better-sqlite3 is synchronous: a second connection in this process would block the loop on the lock).
+      const results = target.name === 'postgres'
+        ? await Promise.allSettled(calls.map((c) => c()))
+        : [...(await Promise.allSettled([calls[0]!()])), ...(await Promise.allSettled([calls[1]!()]))];
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as { code: string; kind: string; deferUntil: number });
+      expect(refused).toEqual([expect.objectContaining({ code: 'POSTIZ_PACED', kind: 'quota', deferUntil: at + 3_600_000 + 5_000 })]);
+    }
+    expect(await a.postAttempts(0)).toHaveLength(3);
+    expect((await a.list()).filter((r) => r.intent)).toHaveLength(3);
   });
 
   describe('with the submitter and the emulator', () => {
