@@ -51,10 +51,10 @@ type Db = Kysely<PostizDb> | Transaction<PostizDb>;
  */
 export class KyselySubmissionStore implements SubmissionStore {
   /**
-   * @param options.postsPerHour - when set, `recordIntent` re-checks the pacer inside its transaction
-   *   (serialized per organization: SQLite's write lock, a PostgreSQL advisory lock) and throws a
-   *   `quota` PublishError (`POSTIZ_PACED`, `deferUntil`) instead of recording a send the window has
-   *   no room for, so several worker processes together never exceed the limit.
+   * @param options - `postsPerHour`: when set, `recordIntent` re-checks the pacer inside its
+   *   transaction (serialized per organization: SQLite's write lock, a PostgreSQL advisory lock) and
+   *   throws a `quota` PublishError (`POSTIZ_PACED`, `deferUntil`) instead of recording a send the
+   *   window has no room for, so several worker processes together never exceed the limit.
    */
   constructor(
     private readonly store: KyselyStore,
