@@ -1,5 +1,6 @@
 import { isPostizCredentials } from '../core/accounts/credential-fields.js';
-import { InputError } from '../core/input-error.js';
+import { InputError, isInputError } from '../core/input-error.js';
+import { PublishError } from '../core/publish-error.js';
 import type { Notifier } from '../core/ports/notifier.js';
 import type { MediaInfo, PlatformAdapter } from '../core/ports/platform-adapter.js';
 import type { AccountRecord, ClipRecord } from '../core/ports/store.js';
@@ -67,7 +68,16 @@ export function postizAdapterFor(app: App, options: PostizAppOptions = {}): (acc
       known.set(cacheKey, isPostiz);
     }
     if (!isPostiz) return undefined;
-    adapter ??= build();
+    if (!adapter) {
+      try {
+        adapter = build();
+      } catch (error) {
+        if (!isInputError(error)) throw error;
+        // Not configured: the channel's posts wait (needs_reauth) instead of erroring outside the engine's step.
+        const reason = `${error.message}; ${error.hint ?? ''}`.trim();
+        return { platform: account.platform, step: () => Promise.reject(new PublishError(`Postiz: ${reason}`, { platform: 'postiz', code: 'POSTIZ_NOT_CONFIGURED', kind: 'needs_reauth' })) };
+      }
+    }
     return adapter.forPlatform(account.platform);
   };
 }

@@ -39,6 +39,8 @@ export interface BackendHarness {
   /** Plans and writes a postiz campaign of `dir` on the given channel accounts. */
   campaign(dir: string, targets: string[], o?: { startDate?: string; interval?: string }): Promise<string>;
   postRequests(): number;
+  /** The environment the app was opened with (home, database, Postiz server). */
+  env: NodeJS.ProcessEnv;
   close(): Promise<void>;
 }
 
@@ -68,7 +70,7 @@ export async function backendHarness(o: { dialect?: 'sqlite' | 'postgres'; emula
   const synced = await listPostizChannelAccounts(app);
   const idOf = (ch: EmulatedChannel) => synced.find((s) => s.channelId === ch.id)!.account.id;
   const h: BackendHarness = {
-    clock, emu, app, channels, notifications,
+    clock, emu, app, channels, notifications, env,
     accountIds: { tiktok: idOf(channels.tiktok), instagram: idOf(channels.instagram), youtube: idOf(channels.youtube) },
     submissions: new KyselySubmissionStore(app.store, postizOrgKey(client().config), () => clock.now()),
     engine(workerId = 'w1') {

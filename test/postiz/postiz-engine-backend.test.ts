@@ -3,6 +3,10 @@ import type { PostRecord } from '../../src/core/ports/store.js';
 import { EXAMPLE_CAMPAIGN } from '../helpers/cliper-fixtures.js';
 import { postgresAvailable } from '../helpers/postgres.js';
 import { syncPostizChannels } from '../../src/postiz/postiz-channels.js';
+import { openApp } from '../../src/app/open-app.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { Engine } from '../../src/core/engine/engine.js';
+import { clipMediaInfo, postizAdapterFor } from '../../src/postiz/postiz-app.js';
 import { PostizClient } from '../../src/postiz/postiz-client.js';
 import { sandboxPostizConfig } from '../../src/postiz/postiz-config.js';
 import { backendHarness, HOUR, START, type BackendHarness } from './postiz-backend-harness.js';
@@ -93,6 +97,30 @@ describe.each(dialects)('Postiz backend through the engine (emulator over HTTP, 
     expect(all.filter((p) => p.accountId === h.accountIds.youtube).every((p) => p.state === 'failed' && p.lastError?.code === 'POSTIZ_CHANNEL_DISABLED')).toBe(true);
     expect(all.filter((p) => p.accountId === h.accountIds.tiktok).every((p) => p.state === 'processing')).toBe(true);
     expect(live().map((p) => p.integrationId)).toEqual(Array(4).fill(h.channels.tiktok.id));
+  });
+
+  it('a worker without the Postiz config pauses the channels\' posts (needs_reauth) until a sync with the server', async () => {
+    h = await backendHarness({ dialect });
+    const campaignId = await h.campaign(EXAMPLE_CAMPAIGN, [h.accountIds.tiktok]);
+    const { CLIPCAST_POSTIZ_URL: _u, CLIPCAST_POSTIZ_API_KEY: _k, ...env } = h.env;
+    const bare = await openApp(loadConfig(env), { clock: h.clock });
+    try {
+      const postiz = postizAdapterFor(bare);
+      const engine = new Engine({ store: bare.store, accounts: bare.accounts, adapterFor: (a) => postiz(a)!, mediaFor: clipMediaInfo, clock: h.clock, workerId: 'bare', renewEveryMs: 0 });
+      await engine.runDue();
+    } finally {
+      await bare.close();
+    }
+    const paused = await posts(campaignId);
+    expect(paused.every((p) => p.state === 'needs_reauth')).toBe(true);
+    expect(paused[0]!.lastError).toMatchObject({ code: 'POSTIZ_NOT_CONFIGURED' });
+    expect(paused[0]!.lastError!.message).toMatch(/CLIPCAST_POSTIZ_URL/);
+    expect(h.postRequests()).toBe(0);
+    const client = new PostizClient({ config: sandboxPostizConfig(h.emu.url, h.emu.apiKey), clock: h.clock });
+    await syncPostizChannels({ store: h.app.store, secrets: h.app.secrets, now: () => h.clock.now(), newId: h.app.newId }, client);
+    await h.engine().runDue();
+    expect((await posts(campaignId)).every((p) => p.state === 'processing')).toBe(true);
+    expect(h.postRequests()).toBe(4);
   });
 
   it('alerts once (post.stuck) for a post still QUEUE well after its time, and keeps waiting', async () => {
