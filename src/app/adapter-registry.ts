@@ -94,6 +94,7 @@ export function createAdapterRegistry(options: AdapterRegistryOptions): AdapterR
     quotaFor(post, account) {
       if (account.platform !== 'youtube' || options.sandboxQuota === false) return null;
       const creds = options.accounts.credentialsOf(account);
+      if (creds.backend === 'postiz') return null; // Postiz publishes these itself
       return youtubeQuotaRequirement(clock.now(), String(creds.clientId ?? 'default-project'), post.content);
     },
     mediaFor(clip) {

@@ -7,6 +7,7 @@ import { registerPublish } from './commands/publish.js';
 import { registerProviders } from './commands/providers.js';
 import { registerRuntime } from './commands/runtime.js';
 import { registerServer } from './commands/server.js';
+import { registerChannels } from './commands/channels.js';
 
 /** I/O of one CLI run (tests pass their own streams). */
 export interface CliIo {
@@ -60,6 +61,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   registerProviders(program, run);
   registerRuntime(program, run);
   registerServer(program, run);
+  registerChannels(program, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -183,7 +183,8 @@ export class KyselyStore implements Store {
             state: 'scheduled',
             resume_state: 'preparing',
             attempt: 0,
-            next_attempt_at: p.scheduledAt,
+            // Postiz backend: submission is paced ahead of the planned time (Postiz publishes at the date itself).
+            next_attempt_at: c.backend === 'postiz' ? Math.min(now, p.scheduledAt) : p.scheduledAt,
             lease_owner: null,
             lease_until: null,
             remote_json: '{}',
@@ -330,6 +331,7 @@ export class KyselyStore implements Store {
         .where('next_attempt_at', '<=', input.now)
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', input.now)]))
         .orderBy('next_attempt_at')
+        .orderBy('scheduled_at') // ties (Postiz campaigns are due at once): earliest planned first
         .limit(input.limit);
       if (input.excludeAccountIds?.length) pick = pick.where('account_id', 'not in', input.excludeAccountIds);
       if (input.platform) pick = pick.where('platform', '=', input.platform);

@@ -186,6 +186,39 @@ export function migrationsFor(dialect: DialectName): MigrationProvider {
           .execute();
       },
     },
+    // Postiz backend (src/store/postiz-submission-store.ts): one submission row per clip and planned
+    // instant, and the history of `POST /posts` send times per Postiz organization for the pacer.
+    '0002_postiz': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('postiz_submissions')
+          .addColumn('clip_key', 'text', (c) => c.primaryKey())
+          .addColumn('org', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('media_id', 'text')
+          .addColumn('media_path', 'text')
+          .addColumn('intent_at', big)
+          .addColumn('intent_date', big)
+          .addColumn('intent_channels_json', 'text')
+          .addColumn('post_ids_json', 'text', (c) => c.notNull().defaultTo('{}'))
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_error', 'text')
+          .addColumn('created_at', big, (c) => c.notNull())
+          .addColumn('updated_at', big, (c) => c.notNull())
+          .execute();
+        let sends = db.schema.createTable('postiz_sends');
+        sends =
+          dialect === 'postgres'
+            ? sends.addColumn('seq', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
+            : sends.addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement());
+        await sends
+          .addColumn('org', 'text', (c) => c.notNull())
+          .addColumn('at', big, (c) => c.notNull())
+          .addColumn('clip_key', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('postiz_sends_org_at').on('postiz_sends').columns(['org', 'at']).execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

@@ -6,6 +6,7 @@ import { Engine, type EngineActivity, type EngineOptions } from '../core/engine/
 import type { Logger } from '../core/ports/notifier.js';
 import { LocalDispatcher } from '../dispatch/local/local-dispatcher.js';
 import { WebhookNotifier } from '../notify/webhook-notifier.js';
+import { postizAdapterFor } from '../postiz/postiz-app.js';
 import type { MediaUrlSigner } from '../media/signed-url.js';
 import { SANDBOX_URLS_SETTING, type SandboxUrls } from '../sandbox/sandbox-urls.js';
 
@@ -60,10 +61,12 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const sandbox = options.sandbox ?? (sandboxText ? (JSON.parse(sandboxText) as SandboxUrls) : undefined);
   const registry = createAdapterRegistry({ accounts: app.accounts, clock: app.clock, ...(options.ignoreQuota ? { sandboxQuota: false } : {}), ...(options.signer ? { signer: options.signer } : {}), ...(sandbox ? { sandbox } : {}), ...(options.tune ? { tune: options.tune } : {}) });
   const notifier = new WebhookNotifier({ store: app.store, secrets: app.secrets, clock: app.clock, logger, makeId: app.newId });
+  // Postiz channel accounts publish through the Postiz server; every other account directly.
+  const postiz = postizAdapterFor(app, { notifier });
   const engine = new Engine({
     store: app.store,
     accounts: app.accounts,
-    adapterFor: (a) => registry.adapterFor(a),
+    adapterFor: (a) => postiz(a) ?? registry.adapterFor(a),
     mediaFor: (c) => registry.mediaFor(c),
     quotaFor: (p, a) => registry.quotaFor(p, a),
     clock: app.clock,

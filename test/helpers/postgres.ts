@@ -50,6 +50,13 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
     async drop() {
       const c = new pg.Client({ connectionString: ADMIN_URL });
       await c.connect();
+      // A pool's end() resolves before its sessions have closed; dropping with (force) then would
+      // terminate them mid-close (57P01 in the suite). Wait for them, briefly, before dropping.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await c.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1', [name]);
+        if (Number(rows[0]?.n ?? 0) === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
     },

@@ -10,6 +10,7 @@ import { testingModeWarning } from '../../platforms/youtube/youtube-oauth.js';
 import { probeMp4 } from '../../media/probe.js';
 import { iso, localTime, systemZone, table } from '../format.js';
 import type { CliContext } from '../cli-context.js';
+import { postizProgress, postizTargets, progressLines, waitForSubmissions } from './publish-postiz.js';
 
 interface PublishFlags {
   startDate?: string;
@@ -24,6 +25,7 @@ interface PublishFlags {
   yes?: boolean;
   new?: boolean;
   overrides?: string;
+  wait?: boolean;
 }
 
 /** `publish` and `validate`. */
@@ -42,12 +44,16 @@ export function registerPublish(program: Command, run: (fn: (ctx: CliContext) =>
     .option('--backend <backend>', 'direct (platform APIs) or postiz', 'direct')
     .option('--dry-run', 'show the plan; write nothing')
     .option('--new', 'create a new campaign even if this exact one exists')
+    .option('--wait', 'postiz: submit in the foreground until every submission is sent')
+    .option('--no-wait', 'postiz: return at once; `clipcast worker` submits (default)')
     .option('-y, --yes', 'do not ask for confirmation on a terminal')
     .option('--overrides <file>', 'JSON: per clip id, {"7": {"caption", "title", "tags", "options"}} overriding the mapped text and options')
     .action((dir: string, flags: PublishFlags) =>
       run(async (ctx) => {
         const request = await completeRequest(ctx, dir, flags);
         const app = request.dryRun ? await ctx.readApp() : await ctx.app();
+        // Postiz: --platforms names Postiz channels (ids or names), resolved to their accounts.
+        if (request.backend === 'postiz') request.targets = [(await postizTargets(app, request.targets, request.dryRun ?? false)).join(',')];
         const preview = await prepareCampaign(
           { accounts: app.accounts, store: app.store, now: () => app.clock.now(), probe: (f) => probeMp4(f), defaultTimezone: systemZone() },
           request,
@@ -65,12 +71,16 @@ export function registerPublish(program: Command, run: (fn: (ctx: CliContext) =>
           }
         }
         const result = await createCampaign({ store: app.store, now: () => app.clock.now(), newId: app.newId, importMedia: (f) => app.media.importFile(f) }, preview);
+        // Postiz: progress and the pacer's ETA of the last submission; --wait submits in the foreground.
+        const postiz = request.backend === 'postiz' ? await (flags.wait ? waitForSubmissions(ctx, app, result.campaign.id) : postizProgress(app, result.campaign.id)) : undefined;
         ctx.print(
-          { campaign: { id: result.campaign.id, created: result.created, name: result.campaign.name }, ...previewJson(preview) },
-          () =>
-            result.created
-              ? [...(ctx.isTTY && !flags.yes ? [] : previewLines(preview, false)), `Campaign ${result.campaign.id} created with ${result.posts} posts (state scheduled). Run \`clipcast worker\` to publish them.`]
-              : [`This campaign already exists: ${result.campaign.id} (created ${iso(result.campaign.createdAt)}); no post was added.`, `  See it with: clipcast campaigns show ${result.campaign.id}   (use --new to create another)`],
+          { campaign: { id: result.campaign.id, created: result.created, name: result.campaign.name }, ...previewJson(preview), ...(postiz ? { postiz: { ...postiz, lastEta: postiz.lastEta === null ? null : iso(postiz.lastEta) } } : {}) },
+          () => [
+            ...(result.created
+              ? [...(ctx.isTTY && !flags.yes ? [] : previewLines(preview, false)), `Campaign ${result.campaign.id} created with ${result.posts} posts (state scheduled).${postiz ? '' : ' Run `clipcast worker` to publish them.'}`]
+              : [`This campaign already exists: ${result.campaign.id} (created ${iso(result.campaign.createdAt)}); no post was added.`, `  See it with: clipcast campaigns show ${result.campaign.id}   (use --new to create another)`]),
+            ...(postiz ? progressLines(postiz, flags.wait ?? false) : []),
+          ],
         );
       }),
     );

@@ -3,7 +3,7 @@ import { PLATFORM_IDS, parsePlatformId, type PlatformId } from '../platform-id.j
 import type { Credentials } from '../ports/platform-adapter.js';
 import type { Secrets } from '../ports/secrets.js';
 import type { AccountRecord, Store } from '../ports/store.js';
-import { canonicalField, CREDENTIAL_SPECS } from './credential-fields.js';
+import { canonicalField, CREDENTIAL_SPECS, POSTIZ_CHANNEL_SPEC, isPostizCredentials } from './credential-fields.js';
 
 /** What `accounts add` takes. Credentials come from a prompt, stdin or a file, never a visible flag. */
 export interface NewAccountInput {
@@ -147,7 +147,7 @@ export class AccountService {
 
 /** Checks the credentials of a platform; returns the cleaned record (known fields only, canonical names). */
 export function validateCredentials(platform: PlatformId, input: Record<string, unknown>, externalId: string | null): Credentials {
-  const spec = CREDENTIAL_SPECS[platform];
+  const spec = isPostizCredentials(input) ? POSTIZ_CHANNEL_SPEC : CREDENTIAL_SPECS[platform];
   const known = [...spec.required, ...spec.optional];
   const raw: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input)) raw[canonicalField(k)] = v;

@@ -44,3 +44,23 @@ export const CREDENTIAL_SPECS: Readonly<Record<PlatformId, CredentialSpec>> = Ob
 export function canonicalField(name: string): string {
   return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
+
+/**
+ * Credentials of an account that is a Postiz channel (`backend: 'postiz'`): no platform token (Postiz
+ * holds it), only which channel it is. The Postiz server URL and API key come from the config.
+ *
+ * @example
+ * ```ts
+ * const creds = { backend: 'postiz', postizChannelId: 'cmi1', postizProvider: 'instagram-standalone' };
+ * ```
+ */
+export const POSTIZ_CHANNEL_SPEC: CredentialSpec = Object.freeze({
+  required: ['backend', 'postizChannelId', 'postizProvider'],
+  optional: ['postizOrg'],
+  help: 'a Postiz channel needs backend "postiz", postizChannelId and postizProvider (import them with clipcast channels sync)',
+});
+
+/** True for the credentials of a Postiz channel account. */
+export function isPostizCredentials(credentials: Record<string, unknown>): boolean {
+  return credentials.backend === 'postiz';
+}
