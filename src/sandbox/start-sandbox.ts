@@ -54,6 +54,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!limits) instagram.knobs.quotaTotal = 1_000_000;
   const youtube = await createYouTubeEmulator({ ...common, ...port(3), processingMs, noLimits: !limits });
   const postiz = await createPostizEmulator({ ...common, ...port(4), ...(limits ? {} : { postsPerHour: Infinity }) });
+  // One connected channel per platform, so `clipcast channels sync` finds something to publish to.
+  for (const [identifier, name] of [['tiktok', 'Sandbox TikTok'], ['instagram-standalone', 'Sandbox Instagram'], ['youtube', 'Sandbox YouTube']] as const) {
+    postiz.addChannel({ identifier, name, profile: 'clipcast_sandbox' });
+  }
   return {
     urls: { tiktok: tiktok.url, instagram: instagram.url, youtube: youtube.url, postiz: postiz.url },
     tiktok,
