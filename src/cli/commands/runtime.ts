@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { runDemo } from '../../app/run-demo.js';
 import { InputError } from '../../core/input-error.js';
 import { isFinalState } from '../../core/post-state.js';
+import { PLATFORM_IDS } from '../../core/platform-id.js';
 import { startSandbox } from '../../sandbox/start-sandbox.js';
 import { SANDBOX_URLS_SETTING } from '../../sandbox/sandbox-urls.js';
 import { createLogger } from '../../worker/pino-logger.js';
@@ -72,9 +73,27 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
         const sandbox = await startSandbox({ ...(portBase ? { portBase } : {}), processingMs: Number(flags.processingMs) });
         const app = await ctx.app();
         await app.store.setSetting(SANDBOX_URLS_SETTING, JSON.stringify(sandbox.urls), app.clock.now());
-        ctx.print({ sandbox: sandbox.urls, postiz_api_key: sandbox.postiz.apiKey }, () => [
+        // A sandbox account per platform: created the first time, given fresh tokens on every start
+        // (a new sandbox knows none of the old ones), with posts paused for reauth resumed.
+        const accounts: { id: string; platform: string; handle: string }[] = [];
+        for (const platform of PLATFORM_IDS) {
+          const existing = (await app.store.listAccounts({ platform })).filter((a) => a.sandbox && a.active);
+          if (!existing.length) {
+            const a = sandbox.createAccount(platform, '@sandbox');
+            accounts.push(await app.accounts.add({ platform, handle: a.handle, externalId: a.externalId, credentials: a.credentials, sandbox: true }));
+            continue;
+          }
+          for (const account of existing) {
+            const fresh = sandbox.createAccount(platform, account.handle);
+            await app.accounts.saveCredentials(account.id, fresh.credentials);
+            await app.store.resumeAccountPosts(account.id, app.clock.now());
+            accounts.push({ id: account.id, platform, handle: account.handle });
+          }
+        }
+        ctx.print({ sandbox: sandbox.urls, postiz_api_key: sandbox.postiz.apiKey, accounts: accounts.map((a) => ({ id: a.id, platform: a.platform, handle: a.handle })) }, () => [
           'Sandbox emulators (Ctrl-C to stop):',
           ...table(Object.entries(sandbox.urls).map(([k, v]) => [`  ${k}`, v])),
+          `Sandbox accounts: ${accounts.map((a) => `${a.platform}:${a.handle}`).join(', ')} (publish with --platforms tiktok,instagram,youtube, then run clipcast worker)`,
           `Postiz sandbox API key: ${sandbox.postiz.apiKey} (a sandbox value, not a secret)`,
           'Sandbox accounts in this data dir now publish here; faults: POST <url>/__sandbox/faults',
         ]);
