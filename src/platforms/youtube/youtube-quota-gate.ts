@@ -1,15 +1,6 @@
+import type { QuotaRequirement } from '../../core/engine/engine.js';
 import type { PostContent } from '../../core/ports/platform-adapter.js';
 import { nextYouTubeQuotaReset, YOUTUBE_DAILY, youtubePostQuota, youtubeQuotaDay, youtubeQuotaModelAt } from './youtube-quota.js';
-
-/** What one YouTube post takes from its project's daily quota, and where that is counted. */
-export interface YouTubeQuotaRequirement {
-  bucket: string;
-  windowKey: string;
-  amount: number;
-  limit: number;
-  resetAt: number;
-  reason: string;
-}
 
 /**
  * The quota a YouTube post reserves before its upload: one `videos.insert` from the project's separate
@@ -21,7 +12,7 @@ export interface YouTubeQuotaRequirement {
  * const need = youtubeQuotaRequirement(Date.now(), String(creds.clientId), post.content);
  * ```
  */
-export function youtubeQuotaRequirement(now: number, projectKey: string, content: PostContent): YouTubeQuotaRequirement {
+export function youtubeQuotaRequirement(now: number, projectKey: string, content: PostContent): QuotaRequirement {
   const model = youtubeQuotaModelAt(now);
   const options = content.options ?? {};
   const need = youtubePostQuota({ thumbnail: typeof options.thumbnailPath === 'string', playlist: typeof options.playlistId === 'string' }, model);
