@@ -49,7 +49,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const processingMs = options.processingMs ?? 2_000;
   const limits = options.limits ?? true;
   const tiktok = await createTikTokEmulator({ ...common, ...port(1), processingMs, limits });
-  const instagram = await createInstagramEmulator({ ...common, ...port(2), processingMs, limits });
+  // Meta matches redirect URIs exactly: register the loopback one `clipcast accounts connect instagram`
+  // uses (port 8787) and `clipcast serve`'s default callback, besides the emulator's own.
+  const redirectUris = ['http://127.0.0.1/callback', 'http://127.0.0.1:8787/callback/', 'http://127.0.0.1:8080/oauth/instagram/callback'];
+  const instagram = await createInstagramEmulator({
+    ...common,
+    ...port(2),
+    processingMs,
+    limits,
+    apps: {
+      instagram: { clientId: '990602627938098', clientSecret: 'ig-sandbox-secret', redirectUris },
+      facebook: { clientId: '1234567890123456', clientSecret: 'fb-sandbox-secret', redirectUris },
+    },
+  });
   // The publishing quota (content_publishing_limit) is a knob of its own: lift it with the other limits.
   if (!limits) instagram.knobs.quotaTotal = 1_000_000;
   const youtube = await createYouTubeEmulator({ ...common, ...port(3), processingMs, noLimits: !limits });

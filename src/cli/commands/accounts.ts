@@ -7,6 +7,7 @@ import { InputError } from '../../core/input-error.js';
 import { parsePlatformId, PLATFORM_IDS } from '../../core/platform-id.js';
 import { table } from '../format.js';
 import type { CliContext } from '../cli-context.js';
+import { registerConnect } from './connect.js';
 
 interface AddFlags {
   platform: string;
@@ -21,6 +22,7 @@ interface AddFlags {
 /** `accounts add|list|remove`. Credentials come from a file, stdin or a hidden prompt, never from a flag value. */
 export function registerAccounts(program: Command, run: (fn: (ctx: CliContext) => Promise<void>) => Promise<void>): void {
   const accounts = program.command('accounts').description('the accounts clipcast publishes to');
+  registerConnect(accounts, run);
   accounts
     .command('add')
     .description('add an account; credentials from --credentials-file, --credentials-stdin (JSON) or a hidden prompt')

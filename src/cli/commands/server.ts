@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { buildOAuthProviders, type OAuthApps } from '../../app/oauth-providers.js';
+import { buildOAuthProviders } from '../../app/oauth-providers.js';
+import { oauthAppsFromEnv } from './connect.js';
 import { mediaHandlerFor, mediaSigner } from '../../app/media-signer.js';
 import { InputError } from '../../core/input-error.js';
 import { newWebhookSecret } from '../../notify/webhook-notifier.js';
@@ -30,11 +31,7 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
         const logger = createLogger(ctx.config().logLevel);
         const sandboxText = await app.store.getSetting(SANDBOX_URLS_SETTING);
         const sandbox = sandboxText && sandboxText !== '{}' ? (JSON.parse(sandboxText) as SandboxUrls) : undefined;
-        const apps: OAuthApps = {
-          ...(env.CLIPCAST_TIKTOK_CLIENT_KEY && env.CLIPCAST_TIKTOK_CLIENT_SECRET ? { tiktok: { clientKey: env.CLIPCAST_TIKTOK_CLIENT_KEY, clientSecret: env.CLIPCAST_TIKTOK_CLIENT_SECRET } } : {}),
-          ...(env.CLIPCAST_YOUTUBE_CLIENT_ID && env.CLIPCAST_YOUTUBE_CLIENT_SECRET ? { youtube: { clientId: env.CLIPCAST_YOUTUBE_CLIENT_ID, clientSecret: env.CLIPCAST_YOUTUBE_CLIENT_SECRET } } : {}),
-          ...(env.CLIPCAST_INSTAGRAM_APP_ID && env.CLIPCAST_INSTAGRAM_APP_SECRET ? { instagram: { appId: env.CLIPCAST_INSTAGRAM_APP_ID, appSecret: env.CLIPCAST_INSTAGRAM_APP_SECRET, flavour: env.CLIPCAST_INSTAGRAM_LOGIN === 'instagram' ? 'instagram' : 'facebook' } } : {}),
-        };
+        const apps = oauthAppsFromEnv(env);
         const publicUrl = ctx.config().publicUrl ?? `http://${flags.host}:${port}`;
         const signer = await mediaSigner(app, publicUrl);
         const worker = flags.worker ? await createWorker({ app, logger, ...(signer ? { signer } : {}) }) : undefined;

@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { cliHarness } from '../helpers/cli.js';
+
+const MAIN = resolve(import.meta.dirname, '../../src/cli/main.ts');
+
+/** Plays the browser: opens the authorization URL and follows redirects until the loopback callback answers. */
+async function approve(url: string): Promise<{ status: number; body: string }> {
+  let next = url;
+  for (let i = 0; i < 5; i++) {
+    const res = await request(next, { method: 'GET' });
+    const body = await res.body.text();
+    const location = res.headers.location;
+    if (res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string') {
+      next = new URL(location, next).href;
+      continue;
+    }
+    return { status: res.statusCode, body };
+  }
+  throw new Error('too many redirects');
+}
+
+describe('clipcast accounts connect (OAuth with a loopback redirect, against the sandbox)', () => {
+  let h: Awaited<ReturnType<typeof cliHarness>>;
+  let sandbox: ChildProcess;
+
+  beforeAll(async () => {
+    h = await cliHarness();
+    sandbox = spawn(process.execPath, ['--import', 'tsx', MAIN, '--json', 'sandbox'], { env: h.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((ok) => {
+      let out = '';
+      sandbox.stdout!.on('data', (d) => {
+        out += d;
+        if (out.trimEnd().endsWith('}') && out.includes('"accounts"')) ok();
+      });
+    });
+  }, 60_000);
+  afterAll(async () => {
+    sandbox.kill('SIGKILL');
+    await h.cleanup();
+  });
+
+  it.each(['youtube', 'tiktok', 'instagram'])('connects %s: PKCE and state through the browser, tokens stored encrypted', async (platform) => {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let stdout = '';
+    out.on('data', (d) => (stdout += d));
+    const urlSeen = new Promise<string>((ok) => {
+      let text = '';
+      err.on('data', (d) => {
+        text += d;
+        const m = /\n {2}(http\S+)\n/.exec(text);
+        if (m) ok(m[1]!);
+      });
+    });
+    const done = runCli(['--json', 'accounts', 'connect', platform, '--sandbox'], { out, err, env: h.env, isTTY: false });
+    const url = new URL(await urlSeen);
+    expect(url.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    if (platform !== 'instagram') expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    const page = await approve(url.href);
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/connected/);
+    expect(await done).toBe(0);
+    const answer = JSON.parse(stdout) as { account: { id: string; platform: string; credentialFields?: string[]; reconnected?: boolean } };
+    expect(answer.account.platform).toBe(platform);
+    expect(stdout).not.toMatch(/accessToken"\s*:\s*"/);
+  });
+
+  it('refuses a callback whose state is not the one it sent, and keeps waiting', async () => {
+    const err = new PassThrough();
+    const urlSeen = new Promise<string>((ok) => {
+      let text = '';
+      err.on('data', (d) => {
+        text += d;
+        const m = /waiting on (http\S+)\)/.exec(text);
+        if (m) ok(m[1]!);
+      });
+    });
+    const done = runCli(['accounts', 'connect', 'youtube', '--sandbox', '--timeout', '3'], { out: new PassThrough(), err, env: h.env, isTTY: false });
+    const callback = await urlSeen;
+    const forged = await request(`${callback}?code=stolen&state=forged-state-value`, { method: 'GET' });
+    expect(forged.statusCode).toBe(400);
+    await forged.body.dump();
+    expect(await done).toBe(1); // timed out: the forged answer was not accepted
+  }, 20_000);
+});
