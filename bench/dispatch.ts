@@ -2,7 +2,7 @@
  * `npm run bench -- dispatch [posts] [minutes]`: 10,000 posts scheduled over the next minutes, spread
  * over 50 sandbox accounts, against emulators answering instantly with their limits switched off. The
  * worker runs as its own process (the compiled build, as installed); prints p50/p99 lateness (claim time
- * minus planned time, from the ledger), posts/s and the worker's peak RSS. Targets: p99 < 1 s, RSS < 200 MB.
+ * minus planned time, from the ledger), posts/s and the worker's peak RSS. Targets: p99 under 1 s, RSS under 200 MB.
  */
 import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
