@@ -9,8 +9,9 @@ export async function cliHarness(extraEnv: Record<string, string> = {}) {
   const root = await mkdtemp(join(tmpdir(), 'clipcast-cli-'));
   const home = join(root, 'home');
   const env: NodeJS.ProcessEnv = { ...process.env, CLIPCAST_HOME: home };
+  const keepQuiet = { CLIPCAST_LOG_LEVEL: 'warn' };
   for (const k of Object.keys(env)) if (k.startsWith('CLIPCAST_') && k !== 'CLIPCAST_HOME' && k !== 'CLIPCAST_SHARED_DIR') delete env[k];
-  Object.assign(env, extraEnv);
+  Object.assign(env, keepQuiet, extraEnv);
   return {
     root,
     home,
