@@ -114,7 +114,7 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
       run(async (ctx) => {
         const intervalSec = Number(flags.interval);
         if (!Number.isFinite(intervalSec) || intervalSec < 1) throw new InputError('INTERVAL_INVALID', `--interval "${flags.interval}" is not a number of seconds ≥ 1`, 'e.g. --interval 3', '--interval');
-        const logger = createLogger(ctx.json ? 'warn' : 'warn');
+        const logger = createLogger('warn'); // the demo prints its own summary
         const view = ctx.isTTY ? new ProgressView(process.stderr) : undefined;
         const result = await runDemo({
           intervalSec,

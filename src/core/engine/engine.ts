@@ -1,6 +1,6 @@
 import type { AccountService } from '../accounts/account-service.js';
 import type { Clock } from '../clock.js';
-import { isFinalState, type PostState } from '../post-state.js';
+import type { PostState } from '../post-state.js';
 import type { PlatformId } from '../platform-id.js';
 import { PublishError, isPublishError } from '../publish-error.js';
 import type { Logger, Notifier } from '../ports/notifier.js';
@@ -348,7 +348,7 @@ export class Engine {
         ...(o.attempt !== undefined ? { attempt: o.attempt } : {}),
         ...(o.remoteId !== undefined ? { remoteId: o.remoteId } : {}),
         ...(o.permalink !== undefined ? { permalink: o.permalink } : {}),
-        ...(o.error !== undefined ? { lastError: o.error } : isFinalState(o.state) ? {} : {}),
+        ...(o.error !== undefined ? { lastError: o.error } : {}),
         events: [{ type: o.quiet ? 'post.released' : 'post.transition', data }],
       },
       now,
