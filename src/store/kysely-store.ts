@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
+import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
 import type { PlatformId } from '../core/platform-id.js';
 import { ACTIVE_STATES, type PostState } from '../core/post-state.js';
 import type { RemoteState, UploadCheckpoint } from '../core/ports/platform-adapter.js';
@@ -19,10 +19,12 @@ import {
   type WebhookDeliveryRecord,
   type WebhookEndpointRecord,
 } from '../core/ports/store.js';
-import { eventHash, GENESIS_HASH } from './ledger-hash.js';
+import { appendLedger, verifyLedgerChain } from './ledger.js';
+import * as webhooks from './webhook-queries.js';
+import { insertCampaignRows } from './campaign-rows.js';
 import type { DialectName } from './migrations.js';
 import { fromAccount, toAccount, toCampaign, toClip, toEvent, toPost } from './rows.js';
-import type { Database, PostsTable, WebhookDeliveriesTable } from './schema.js';
+import type { Database, PostsTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -131,72 +133,7 @@ export class KyselyStore implements Store {
       const existing = await trx.selectFrom('campaigns').selectAll().where('fingerprint', '=', input.campaign.fingerprint).executeTakeFirst();
       if (existing) return { campaign: toCampaign(existing), created: false };
       const c = input.campaign;
-      await trx
-        .insertInto('campaigns')
-        .values({
-          id: c.id,
-          name: c.name,
-          source_dir: c.sourceDir,
-          clips_file_sha256: c.clipsFileSha256,
-          fingerprint: c.fingerprint,
-          start_at: c.startAt,
-          interval_text: c.intervalText,
-          timezone: c.timezone,
-          order_by: c.orderBy,
-          window_text: c.windowText,
-          backend: c.backend,
-          state: 'active',
-          created_at: now,
-          cancelled_at: null,
-        })
-        .execute();
-      for (const clip of input.clips) {
-        await trx
-          .insertInto('clips')
-          .values({
-            id: clip.id,
-            campaign_id: c.id,
-            clip_id: clip.clipId,
-            media_sha256: clip.mediaSha256,
-            media_path: clip.mediaPath,
-            size: clip.size,
-            probe_json: JSON.stringify(clip.probe),
-            copy: clip.copy,
-            metadata_json: JSON.stringify(clip.metadata),
-          })
-          .execute();
-      }
-      const events: NewEvent[] = [{ campaignId: c.id, type: 'campaign.created', data: { name: c.name, posts: input.posts.length, clips: input.clips.length } }];
-      for (const p of input.posts) {
-        await trx
-          .insertInto('posts')
-          .values({
-            id: p.id,
-            campaign_id: c.id,
-            clip_row_id: p.clipRowId,
-            clip_id: p.clipId,
-            account_id: p.accountId,
-            platform: p.platform,
-            scheduled_at: p.scheduledAt,
-            timezone: p.timezone,
-            content_json: JSON.stringify(p.content),
-            state: 'scheduled',
-            resume_state: 'preparing',
-            attempt: 0,
-            // Postiz backend: submission is paced ahead of the planned time (Postiz publishes at the date itself).
-            next_attempt_at: c.backend === 'postiz' ? Math.min(now, p.scheduledAt) : p.scheduledAt,
-            lease_owner: null,
-            lease_until: null,
-            remote_json: '{}',
-            remote_id: null,
-            permalink: null,
-            last_error_json: null,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-        events.push({ postId: p.id, campaignId: c.id, accountId: p.accountId, type: 'post.scheduled', data: { clipId: p.clipId, platform: p.platform, scheduledAt: new Date(p.scheduledAt).toISOString() } });
-      }
+      const events = await insertCampaignRows(trx, input, now);
       await this.#append(trx, events, now);
       const row = await trx.selectFrom('campaigns').selectAll().where('id', '=', c.id).executeTakeFirstOrThrow();
       return { campaign: toCampaign(row), created: true };
@@ -456,18 +393,7 @@ export class KyselyStore implements Store {
   }
 
   async #append(trx: Db, events: NewEvent[], now: number): Promise<void> {
-    if (!events.length) return;
-    if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(727274)`.execute(trx);
-    const last = await trx.selectFrom('events').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    let prev = last?.hash ?? GENESIS_HASH;
-    const rows = events.map((e) => {
-      const fields = { at: now, postId: e.postId ?? null, campaignId: e.campaignId ?? null, accountId: e.accountId ?? null, type: e.type, dataJson: JSON.stringify(e.data ?? {}) };
-      const hash = eventHash(prev, fields);
-      const row = { at: fields.at, post_id: fields.postId, campaign_id: fields.campaignId, account_id: fields.accountId, type: fields.type, data_json: fields.dataJson, prev_hash: prev, hash };
-      prev = hash;
-      return row;
-    });
-    for (let i = 0; i < rows.length; i += 500) await trx.insertInto('events').values(rows.slice(i, i + 500)).execute();
+    await appendLedger(trx, this.dialect, events, now);
   }
 
   async listEvents(filter: { postId?: string; campaignId?: string; limit?: number }): Promise<EventRecord[]> {
@@ -477,23 +403,8 @@ export class KyselyStore implements Store {
     return (await q.execute()).map(toEvent);
   }
 
-  async verifyLedger(): Promise<{ ok: true; count: number } | { ok: false; count: number; brokenAt: number; reason: string }> {
-    let prev = GENESIS_HASH;
-    let count = 0;
-    let after = -1;
-    for (;;) {
-      const rows = await this.db.selectFrom('events').selectAll().where('seq', '>', after).orderBy('seq').limit(5000).execute();
-      if (!rows.length) return { ok: true, count };
-      for (const r of rows) {
-        const e = toEvent(r);
-        if (e.prevHash !== prev) return { ok: false, count, brokenAt: e.seq, reason: `row ${e.seq} does not follow row before it (a row was removed, inserted or reordered)` };
-        const expected = eventHash(prev, { at: e.at, postId: e.postId, campaignId: e.campaignId, accountId: e.accountId, type: e.type, dataJson: r.data_json });
-        if (expected !== e.hash) return { ok: false, count, brokenAt: e.seq, reason: `row ${e.seq} was changed after it was written` };
-        prev = e.hash;
-        count += 1;
-        after = e.seq;
-      }
-    }
+  verifyLedger(): Promise<{ ok: true; count: number } | { ok: false; count: number; brokenAt: number; reason: string }> {
+    return verifyLedgerChain(this.db);
   }
 
   // ---- quota and settings
@@ -514,43 +425,34 @@ export class KyselyStore implements Store {
     return row ? Number(row.used) : 0;
   }
 
-  // ---- outgoing webhooks
+  // ---- outgoing webhooks (queries in webhook-queries.ts)
 
-  async insertWebhookEndpoint(e: WebhookEndpointRecord): Promise<void> {
-    await this.db.insertInto('webhook_endpoints').values({ id: e.id, url: e.url, secret_enc: e.secretEnc, events: e.events, active: e.active ? 1 : 0, created_at: e.createdAt }).execute();
+  insertWebhookEndpoint(e: WebhookEndpointRecord): Promise<void> {
+    return webhooks.insertEndpoint(this.db, e);
   }
 
-  async listWebhookEndpoints(): Promise<WebhookEndpointRecord[]> {
-    const rows = await this.db.selectFrom('webhook_endpoints').selectAll().orderBy('created_at').execute();
-    return rows.map((r) => ({ id: r.id, url: r.url, secretEnc: r.secret_enc, events: r.events, active: !!r.active, createdAt: Number(r.created_at) }));
+  listWebhookEndpoints(): Promise<WebhookEndpointRecord[]> {
+    return webhooks.listEndpoints(this.db);
   }
 
-  async deleteWebhookEndpoint(id: string): Promise<boolean> {
-    const res = await this.db.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
-    return Number(res.numDeletedRows) > 0;
+  deleteWebhookEndpoint(id: string): Promise<boolean> {
+    return webhooks.deleteEndpoint(this.db, id);
   }
 
-  async enqueueWebhookDeliveries(eventType: string, payload: Record<string, unknown>, now: number, makeId: () => string): Promise<number> {
-    const endpoints = (await this.listWebhookEndpoints()).filter((e) => e.active && (e.events === '*' || e.events.split(',').includes(eventType)));
-    if (!endpoints.length) return 0;
-    await this.db
-      .insertInto('webhook_deliveries')
-      .values(endpoints.map((e) => ({ id: makeId(), endpoint_id: e.id, event_type: eventType, payload_json: JSON.stringify(payload), state: 'pending', attempt: 0, next_attempt_at: now, last_status: null, last_error: null, created_at: now, delivered_at: null })))
-      .execute();
-    return endpoints.length;
+  enqueueWebhookDeliveries(eventType: string, payload: Record<string, unknown>, now: number, makeId: () => string): Promise<number> {
+    return webhooks.enqueueDeliveries(this.db, eventType, payload, now, makeId);
   }
 
-  async dueWebhookDeliveries(now: number, limit: number): Promise<WebhookDeliveryRecord[]> {
-    const rows = await this.db.selectFrom('webhook_deliveries').selectAll().where('state', '=', 'pending').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit).execute();
-    return rows.map(toDelivery);
+  dueWebhookDeliveries(now: number, limit: number): Promise<WebhookDeliveryRecord[]> {
+    return webhooks.dueDeliveries(this.db, now, limit);
   }
 
-  async finishWebhookDelivery(id: string, p: { state: 'delivered' | 'pending' | 'failed'; attempt: number; nextAttemptAt: number; lastStatus: number | null; lastError: string | null; deliveredAt: number | null }): Promise<void> {
-    await this.db.updateTable('webhook_deliveries').set({ state: p.state, attempt: p.attempt, next_attempt_at: p.nextAttemptAt, last_status: p.lastStatus, last_error: p.lastError, delivered_at: p.deliveredAt }).where('id', '=', id).execute();
+  finishWebhookDelivery(id: string, p: Parameters<Store['finishWebhookDelivery']>[1]): Promise<void> {
+    return webhooks.finishDelivery(this.db, id, p);
   }
 
-  async listWebhookDeliveries(limit = 100): Promise<WebhookDeliveryRecord[]> {
-    return (await this.db.selectFrom('webhook_deliveries').selectAll().orderBy('created_at', 'desc').limit(limit).execute()).map(toDelivery);
+  listWebhookDeliveries(limit = 100): Promise<WebhookDeliveryRecord[]> {
+    return webhooks.listDeliveries(this.db, limit);
   }
 
   async getSetting(key: string): Promise<string | undefined> {
@@ -564,22 +466,6 @@ export class KyselyStore implements Store {
       .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
       .execute();
   }
-}
-
-function toDelivery(r: Selectable<WebhookDeliveriesTable>): WebhookDeliveryRecord {
-  return {
-    id: r.id,
-    endpointId: r.endpoint_id,
-    eventType: r.event_type,
-    payload: JSON.parse(r.payload_json) as Record<string, unknown>,
-    state: r.state as WebhookDeliveryRecord['state'],
-    attempt: r.attempt,
-    nextAttemptAt: Number(r.next_attempt_at),
-    lastStatus: r.last_status,
-    lastError: r.last_error,
-    createdAt: Number(r.created_at),
-    deliveredAt: r.delivered_at === null ? null : Number(r.delivered_at),
-  };
 }
 
 function encodeCursor(at: number, id: string): string {
