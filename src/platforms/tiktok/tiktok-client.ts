@@ -3,7 +3,7 @@ import { request } from 'undici';
 import type { Clock } from '../../core/clock.js';
 import { PublishError } from '../../core/publish-error.js';
 import { describeNetworkError, httpRequest, parseJsonLossless, type HttpOptions } from '../shared/http.js';
-import type { ChunkReader } from './tiktok-chunk-reader.js';
+import type { ChunkReader } from '../shared/chunk-reader.js';
 import type { TikTokConfig } from './tiktok-config.js';
 import { classifyTikTokError, type ClassifyContext } from './tiktok-errors.js';
 

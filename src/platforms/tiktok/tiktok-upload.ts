@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import type { PublishContext, StepResult, UploadCheckpoint } from '../../core/ports/platform-adapter.js';
 import { PublishError } from '../../core/publish-error.js';
-import { ChunkReader } from './tiktok-chunk-reader.js';
+import { ChunkReader } from '../shared/chunk-reader.js';
 import type { TikTokClient, TikTokPostInfo, TikTokSourceInfo } from './tiktok-client.js';
 import { classifyTikTokError } from './tiktok-errors.js';
 

@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { ChunkReader } from '../shared/chunk-reader.js';
 import { extname } from 'node:path';
 import { request } from 'undici';
 import { PublishError } from '../../core/publish-error.js';
@@ -51,6 +52,16 @@ export function videoMimeType(path: string): string {
  * ```
  */
 export async function runResumableUpload(ctx: PublishContext, deps: ResumableUploadDeps): Promise<YouTubeVideo> {
+  // One small ring of reused read buffers for the whole upload (see ChunkReader): no garbage per read.
+  const reader = await ChunkReader.open(ctx.media.path, 4, deps.config.readBufferBytes);
+  try {
+    return await runUpload(ctx, deps, reader);
+  } finally {
+    await reader.close();
+  }
+}
+
+async function runUpload(ctx: PublishContext, deps: ResumableUploadDeps, reader: ChunkReader): Promise<YouTubeVideo> {
   const total = ctx.media.size;
   let intent = typeof ctx.remote['finalChunkIntentAt'] === 'number';
   let upload: UploadCheckpoint | null = ctx.upload && ctx.upload.protocol === YOUTUBE_UPLOAD_PROTOCOL ? { ...ctx.upload } : null;
@@ -102,7 +113,7 @@ export async function runResumableUpload(ctx: PublishContext, deps: ResumableUpl
         await ctx.checkpoint({ remote: { finalChunkIntentAt: ctx.clock.now() }, event: { type: 'youtube.final_chunk_intent', data: { from: offset, to: end } } });
         intent = true;
       }
-      const res = await putChunk(ctx, upload, offset, end, await deps.auth.token(), deps, final);
+      const res = await putChunk(ctx, upload, offset, end, await deps.auth.token(), deps, final, reader);
       if (res.status === 308) {
         const acked = parseRange(res.headers['range']);
         upload = { ...upload, bytesAcked: acked };
@@ -184,8 +195,8 @@ export async function querySession(ctx: Pick<PublishContext, 'signal' | 'clock'>
   throw classifyYouTubeError(res.status, res.text, { what: 'youtube upload status query', now: ctx.clock.now(), retryAfter: res.headers['retry-after'] });
 }
 
-async function putChunk(ctx: PublishContext, upload: UploadCheckpoint, start: number, end: number, token: string, deps: ResumableUploadDeps, final: boolean): Promise<HttpResponse> {
-  const stream = createReadStream(ctx.media.path, { start, end: end - 1, highWaterMark: deps.config.readBufferBytes });
+async function putChunk(ctx: PublishContext, upload: UploadCheckpoint, start: number, end: number, token: string, deps: ResumableUploadDeps, final: boolean, reader: ChunkReader): Promise<HttpResponse> {
+  const body = reader.range(start, end - 1);
   try {
     const res = await request(upload.url, {
       method: 'PUT',
@@ -196,7 +207,9 @@ async function putChunk(ctx: PublishContext, upload: UploadCheckpoint, start: nu
         'content-range': `bytes ${start}-${end - 1}/${upload.totalBytes}`,
         'content-type': videoMimeType(ctx.media.path),
       },
-      body: stream,
+      // undici takes async iterables as bodies (its typings list only Readable) and pulls one piece at a
+      // time, which the reader's buffer reuse relies on.
+      body: body as unknown as Readable,
       signal: ctx.signal,
       dispatcher: deps.http?.dispatcher,
       headersTimeout: deps.config.chunkTimeoutMs,
@@ -204,7 +217,7 @@ async function putChunk(ctx: PublishContext, upload: UploadCheckpoint, start: nu
     });
     return { status: res.statusCode, headers: flattenHeaders(res.headers), text: await res.body.text() };
   } catch (cause) {
-    stream.destroy();
+    await body.return(undefined);
     if (ctx.signal.aborted) throw cause;
     // Mid-upload network failures are safe to retry (the next step asks the session); on the final
     // chunk the video may exist already: reconcile through the status query.
