@@ -1,37 +1,24 @@
-import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { PublishError } from '../../core/publish-error.js';
+import { ChunkReader } from '../shared/chunk-reader.js';
 import { describeNetworkError } from '../shared/http.js';
 
-/** Read size from disk: 1 MiB chunks, few socket writes. */
-const CHUNK_BYTES = 1024 * 1024;
-/** Buffers reused in turn (no per-chunk allocation, memory flat at POOL × CHUNK). */
-const POOL = 4;
-
 /**
- * The file from `offset` to the end as chunks read into a small pool of reused buffers.
- *
- * Why reuse is safe: undici writes an async-iterable body with `socket.write(chunk)` and, whenever the
- * write returns false, waits for `drain` before pulling the next chunk. A chunk (1 MiB) is far above the
- * socket's high-water mark, so at most a sub-HWM tail of one chunk is still queued when the next is
- * pulled, and the next write forces a full drain; a buffer is refilled only POOL chunks later.
+ * The file from `offset` to the end, read through the shared ring of reused buffers (see ChunkReader
+ * for why reuse is safe with undici), reporting the position read so far.
  */
 async function* fileChunks(path: string, offset: number, end: number, onRead?: (position: number) => void): AsyncGenerator<Buffer> {
-  const handle = await open(path, 'r');
-  const pool = Array.from({ length: POOL }, () => Buffer.allocUnsafe(CHUNK_BYTES));
+  const reader = await ChunkReader.open(path);
   try {
     let position = offset;
-    for (let i = 0; position < end; i++) {
-      const buf = pool[i % POOL]!;
-      const { bytesRead } = await handle.read(buf, 0, Math.min(CHUNK_BYTES, end - position), position);
-      if (bytesRead === 0) throw new Error('file shorter than its recorded size');
-      position += bytesRead;
+    for await (const piece of reader.range(offset, end - 1)) {
+      position += piece.length;
       onRead?.(position);
-      yield bytesRead === CHUNK_BYTES ? buf : buf.subarray(0, bytesRead);
+      yield piece;
     }
   } finally {
-    await handle.close();
+    await reader.close();
   }
 }
 
