@@ -219,6 +219,12 @@ export function migrationsFor(dialect: DialectName): MigrationProvider {
         await db.schema.createIndex('postiz_sends_org_at').on('postiz_sends').columns(['org', 'at']).execute();
       },
     },
+    '0003_posts_schedule_index': {
+      // Post lists page by (scheduled_at, id): without this index every page sorts the whole table.
+      async up(db: Kysely<unknown>) {
+        await db.schema.createIndex('posts_schedule').on('posts').columns(['scheduled_at', 'id']).execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }
