@@ -20,27 +20,11 @@ import { registerPublishingRoutes } from './routes/publishing-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import type { ServerContext } from './server-context.js';
 import { ServerMetrics } from './server-metrics.js';
-import type { AccountChecker, CampaignCreator, ChannelsSource, ClipValidator, MediaRequestHandler, OAuthProviders, ProvidersCatalog, WebhookSinks } from './server-parts.js';
+import type { ServerParts } from './server-parts.js';
 
 /** Options of {@link buildServer}; every default is documented here. */
-export interface BuildServerOptions {
+export interface BuildServerOptions extends ServerParts {
   app: App;
-  /** `GET /publishing/providers…`. Default: the core rules' catalog. */
-  providers?: ProvidersCatalog;
-  /** `POST /publishing/validate`. Default: {@link clipParamsValidator} (the core rules). */
-  validator?: ClipValidator;
-  /** `POST /campaigns` (absent: 501). */
-  campaigns?: CampaignCreator;
-  /** `/oauth/{platform}/…` per platform (absent platform: 501). */
-  oauth?: OAuthProviders;
-  /** `/webhooks/tiktok`, `/webhooks/meta` (absent: 501). */
-  webhooks?: WebhookSinks;
-  /** `GET /channels` (Postiz; absent: 501). */
-  channels?: ChannelsSource;
-  /** `POST /accounts/{id}/check` (absent: 501). */
-  accountChecker?: AccountChecker;
-  /** `GET|HEAD /media/*` (absent: 501). */
-  mediaHandler?: MediaRequestHandler;
   /** Metrics the engine also feeds. Default: a new {@link ServerMetrics} over the app's store. */
   metrics?: ServerMetrics;
   /** `/metrics` without an API key. Default false: Prometheus scrapes with `authorization: Bearer <key>`. */

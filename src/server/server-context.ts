@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App } from '../app/open-app.js';
 import { HttpProblem } from './problem.js';
 import type { ServerMetrics } from './server-metrics.js';
-import type { AccountChecker, CampaignCreator, ChannelsSource, ClipValidator, MediaRequestHandler, OAuthProviders, ProvidersCatalog, WebhookSinks } from './server-parts.js';
+import type { ServerParts } from './server-parts.js';
 
 /** The Fastify instance with the zod type provider the routes are written against. */
 export type ZodServer = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -12,16 +12,7 @@ export type ZodServer = FastifyInstance<RawServerDefault, RawRequestDefaultExpre
 export interface ServerContext {
   app: App;
   metrics: ServerMetrics;
-  parts: {
-    providers?: ProvidersCatalog;
-    validator?: ClipValidator;
-    campaigns?: CampaignCreator;
-    oauth?: OAuthProviders;
-    webhooks?: WebhookSinks;
-    channels?: ChannelsSource;
-    accountChecker?: AccountChecker;
-    mediaHandler?: MediaRequestHandler;
-  };
+  parts: ServerParts;
   settings: {
     publicMetrics: boolean;
     expectWorker: boolean;

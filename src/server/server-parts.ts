@@ -138,3 +138,26 @@ export interface AccountChecker {
 
 /** The signed media handler (`src/media/media-handler.ts`): verifies the signature, serves Range requests. */
 export type MediaRequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/**
+ * The parts `buildServer` takes injected; a route whose part is absent answers 501 with a problem
+ * document.
+ */
+export interface ServerParts {
+  /** `GET /publishing/providers…`. Default: the core rules' catalog. */
+  providers?: ProvidersCatalog;
+  /** `POST /publishing/validate`. Default: {@link clipParamsValidator} (the core rules). */
+  validator?: ClipValidator;
+  /** `POST /campaigns` (absent: 501). */
+  campaigns?: CampaignCreator;
+  /** `/oauth/{platform}/…` per platform (absent platform: 501). */
+  oauth?: OAuthProviders;
+  /** `/webhooks/tiktok`, `/webhooks/meta` (absent: 501). */
+  webhooks?: WebhookSinks;
+  /** `GET /channels` (Postiz; absent: 501). */
+  channels?: ChannelsSource;
+  /** `POST /accounts/{id}/check` (absent: 501). */
+  accountChecker?: AccountChecker;
+  /** `GET|HEAD /media/*` (absent: 501). */
+  mediaHandler?: MediaRequestHandler;
+}
