@@ -1,5 +1,6 @@
 import type { App } from '../src/app/open-app.js';
 import type { AccountRecord, NewCampaign } from '../src/core/ports/store.js';
+import { accountFixture } from '../test/helpers/store-data.js';
 
 /**
  * Seeds `count` posts (half TikTok, half YouTube, one campaign) into the app's store, the way a
@@ -12,22 +13,9 @@ import type { AccountRecord, NewCampaign } from '../src/core/ports/store.js';
  */
 export async function seedPosts(app: App, count: number): Promise<void> {
   const now = app.clock.now();
-  const accounts: AccountRecord[] = (['tiktok', 'youtube'] as const).map((platform) => ({
-    id: app.newId('acct'),
-    platform,
-    handle: `@bench_${platform}`,
-    externalId: null,
-    displayName: null,
-    isMain: true,
-    active: true,
-    status: 'ok',
-    tokenExpiresAt: null,
-    credentialsEnc: app.secrets.encrypt('{}', 'bench'),
-    keyVersion: app.secrets.currentVersion,
-    sandbox: true,
-    createdAt: now,
-    updatedAt: now,
-  }));
+  const accounts: AccountRecord[] = (['tiktok', 'youtube'] as const).map((platform) =>
+    accountFixture(platform, `@bench_${platform}`, now, { credentialsEnc: app.secrets.encrypt('{}', 'bench'), keyVersion: app.secrets.currentVersion }),
+  );
   for (const a of accounts) await app.store.insertAccount(a);
   const campaignId = app.newId('camp');
   const clips = Array.from({ length: Math.ceil(count / accounts.length) }, (_, i) => ({
