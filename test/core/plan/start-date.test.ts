@@ -132,3 +132,34 @@ describe('parseStartDate errors', () => {
     },
   );
 });
+
+describe('parseStartDate relative forms', () => {
+  // NOW is 2026-01-01 12:00Z: 13:00 in Madrid, 07:00 in New York, 21:00 in Tokyo.
+  it.each([
+    ['tomorrow 09:00', 'Europe/Madrid', Date.UTC(2026, 0, 2, 8)],
+    ['Tomorrow 9:00', 'Europe/Madrid', Date.UTC(2026, 0, 2, 8)],
+    ['today 18:00', 'Europe/Madrid', Date.UTC(2026, 0, 1, 17)],
+    ['today 08:30', 'America/New_York', Date.UTC(2026, 0, 1, 13, 30)],
+    // In Tokyo it is already 2026-01-01 21:00: tomorrow is the 2nd there.
+    ['tomorrow 09:00', 'Asia/Tokyo', Date.UTC(2026, 0, 2, 0)],
+    ['tomorrow 09:00:30', 'UTC', Date.UTC(2026, 0, 2, 9, 0, 30)],
+    ['in 2h', 'UTC', NOW + 2 * 3_600_000],
+    ['in 1h30m', 'Asia/Tokyo', NOW + 90 * 60_000],
+    ['in 1d', 'Europe/Madrid', NOW + 24 * 3_600_000],
+  ])('reads %j in %s', (text, zone, expected) => {
+    expect(parseStartDate(text, zone, NOW)).toBe(expected);
+  });
+
+  it('keeps the wall-clock time for whole days across a DST change (in 1d over spring forward)', () => {
+    const saturday = Date.UTC(2026, 2, 7, 14); // 2026-03-07 09:00 EST
+    expect(parseStartDate('in 1d', 'America/New_York', saturday)).toBe(Date.UTC(2026, 2, 8, 13)); // 09:00 EDT
+    expect(parseStartDate('in 24h', 'America/New_York', saturday)).toBe(saturday + 24 * 3_600_000);
+  });
+
+  it('refuses a relative time that is already past, a bare day and a bad duration', () => {
+    expect(inputError(() => parseStartDate('today 09:00', 'Europe/Madrid', NOW)).code).toBe('START_IN_PAST');
+    expect(inputError(() => parseStartDate('tomorrow', 'UTC', NOW)).message).toMatch(/needs a time of day/);
+    expect(inputError(() => parseStartDate('tomorrow 25:00', 'UTC', NOW)).code).toBe('START_DATE_INVALID');
+    expect(inputError(() => parseStartDate('in soon', 'UTC', NOW)).code).toBe('INTERVAL_INVALID');
+  });
+});
