@@ -12,10 +12,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const EXAMPLE_CAMPAIGN = path.resolve(HERE, '../../examples/campaign');
 /** The example clips (4 tiny, valid, faststart 720x1280 H.264/AAC files, 3.2-4 s). */
 export const EXAMPLE_CLIPS: readonly string[] = ['1.mp4', '2.mp4', 'viral/3.mp4', '4.mp4'].map((f) => path.join(EXAMPLE_CAMPAIGN, f));
-/** The real CLIPER clips files (read-only). */
-export const CLIPER_FIXTURES_DIR = process.env.CLIPCAST_SHARED_DIR
-  ? path.join(process.env.CLIPCAST_SHARED_DIR, 'fixtures/cliper')
-  : path.resolve(HERE, '../../../shared/fixtures/cliper');
+/** The real CLIPER clips files (read-only), committed with the tests so the repo stands alone. */
+export const CLIPER_FIXTURES_DIR = path.resolve(HERE, '../fixtures/cliper');
 /** Names of the five real CLIPER clips files. */
 export const CLIPER_FIXTURES: readonly string[] = [
   'aicdmx-live-BjIPizwLtro.json',

@@ -46,7 +46,7 @@ export const PACIFIC_ZONE = 'America/Los_Angeles';
 export const DEFAULT_YOUTUBE_QUOTA_KEY = 'default-project';
 
 /**
- * Documented defaults (see docs/planning.md and /work/shared/reference):
+ * Documented defaults (see docs/planning.md and docs/reference):
  * - `youtube`: 100 `videos.insert` calls per project per Pacific day (the 2026 bucket model);
  * - `tiktok`: 15 Direct Post posts per creator, counted over a rolling 24 h (TikTok states "per 24 h";
  *   a rolling window also satisfies any calendar-day reading);

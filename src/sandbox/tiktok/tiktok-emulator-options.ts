@@ -10,7 +10,7 @@ export const TOKEN_PROFILES = {
 
 /**
  * Knobs of the TikTok emulator. Every field is optional; defaults are faithful to the reference
- * (`/work/shared/reference/tiktok.md`) unless stated.
+ * (`docs/reference/tiktok.md`) unless stated.
  *
  * @example
  * ```ts
