@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { packageVersion } from './version.js';
 import { createCliContext, EXIT, reportError, type CliContext } from './cli-context.js';
 import { registerAccounts } from './commands/accounts.js';
 import { registerCampaigns } from './commands/campaigns.js';
@@ -32,7 +33,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('clipcast')
     .description('Publish CLIPER clips to TikTok, Instagram Reels and YouTube Shorts, exactly once.')
-    .version('0.1.0')
+    .version(packageVersion())
     .option('--json', 'machine-readable output')
     .option('--home <dir>', 'data dir (default $CLIPCAST_HOME or ~/.clipcast)')
     .exitOverride()
