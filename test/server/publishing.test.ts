@@ -23,6 +23,8 @@ describe('the seed publishing endpoints (core rules)', () => {
     expect(before).toMatchObject({ platform: 'instagram', authenticated: false, api_version: 'v26.0', limits: { hashtags_max: 30 } });
     expect(Object.keys(before).sort()).toEqual(['api_version', 'authenticated', 'documentation', 'features', 'limits', 'platform']);
     expect(before.features).toEqual(expect.arrayContaining(['reels']));
+    // The limit keys the original spec names, beside the richer ones.
+    expect(before.limits).toMatchObject({ max_caption_length: 2200, max_hashtags: 30, max_video_duration_seconds: 900, max_video_size_mb: 300 });
     await f.app.store.insertAccount(accountFixture('instagram', '@ig', f.clock.now(), { status: 'needs_reauth' }));
     expect((await get('instagram')).json()).toMatchObject({ authenticated: false });
     await f.app.store.insertAccount(accountFixture('instagram', '@ig2', f.clock.now()));

@@ -15,8 +15,20 @@ export interface ProviderInfo {
   documentation: string;
 }
 
-/** The limits of a provider, from platform-rules.ts; `null` = no documented limit. */
+/**
+ * The limits of a provider, from platform-rules.ts; `null` = no documented limit. The four `max_*` keys
+ * are the ones the original publishing API spec names (kept for its clients); the richer fields beside
+ * them say how each limit is counted.
+ */
 export interface ProviderLimits {
+  /** The spec's name for `caption_max_length`. */
+  max_caption_length: number;
+  /** The spec's name for `hashtags_max`. */
+  max_hashtags: number | null;
+  /** The spec's name for `duration_max_sec`. */
+  max_video_duration_seconds: number | null;
+  /** `file_size_max_bytes` in MiB (1 MB = 1,048,576 bytes, as the platforms' docs count it). */
+  max_video_size_mb: number | null;
   caption_max_length: number;
   /** How `caption_max_length` is counted: `utf16` code units, `codePoints` or `utf8Bytes`. */
   caption_length_unit: string;
@@ -73,6 +85,10 @@ export function providerInfo(platform: PlatformId): ProviderInfo {
     name: PLATFORM_NAMES[platform],
     features: [...FEATURES[platform]],
     limits: {
+      max_caption_length: r.caption.max,
+      max_hashtags: r.hashtags.max,
+      max_video_duration_seconds: r.durationSec.max,
+      max_video_size_mb: r.fileSizeMaxBytes ? Math.floor(r.fileSizeMaxBytes.max / (1024 * 1024)) : null,
       caption_max_length: r.caption.max,
       caption_length_unit: r.caption.unit,
       title_max_length: r.title?.max ?? null,
