@@ -31,8 +31,10 @@ export interface ClipcastConfig {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<ClipcastConfig> = {}): Readonly<ClipcastConfig> {
   const home = resolve(flags.home ?? env.CLIPCAST_HOME ?? join(homedir(), '.clipcast'));
   const file = readConfigFile(join(home, 'config.json'));
+  // Empty counts as unset (an env file's `CLIPCAST_PUBLIC_URL=` leaves the default in force).
+  const given = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
   const pick = (key: keyof ClipcastConfig, envName: string): string | undefined =>
-    (flags[key] as string | undefined) ?? env[envName] ?? (file[key] as string | undefined);
+    given(flags[key]) ?? given(env[envName]) ?? given(file[key]);
   return Object.freeze({
     home,
     databaseUrl: pick('databaseUrl', 'CLIPCAST_DATABASE_URL') ?? join(home, 'clipcast.db'),
