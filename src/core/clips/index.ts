@@ -6,3 +6,4 @@ export * from './parse-generated-at.js';
 export * from './extract-hashtags.js';
 export * from './find-clip-files.js';
 export * from './json-error-position.js';
+export * from './probe-result.js';

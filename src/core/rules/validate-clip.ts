@@ -3,7 +3,7 @@ import { countHashtags, countMentions } from '../clips/extract-hashtags.js';
 import { PLATFORM_NAMES } from '../platform-id.js';
 import type { PlatformId } from '../platform-id.js';
 import type { PostContent } from '../ports/platform-adapter.js';
-import type { ProbeResult } from '../../media/probe.js';
+import type { ProbeResult } from '../clips/probe-result.js';
 import { PLATFORM_RULES, youtubeTagsLength } from './platform-rules.js';
 import type { RangeRule, RuleSeverity, TextRule } from './platform-rules.js';
 import { LENGTH_UNIT_NAMES, textLength } from './text-length.js';

@@ -7,7 +7,7 @@ import { mapContent } from '../../../src/core/rules/caption-mapping.js';
 import { validateClipForPlatform } from '../../../src/core/rules/validate-clip.js';
 import type { ContentOverrides } from '../../../src/core/rules/caption-mapping.js';
 import { probeMp4 } from '../../../src/media/probe.js';
-import type { ProbeInfo, ProbeResult } from '../../../src/media/probe.js';
+import type { ProbeInfo, ProbeResult } from '../../../src/core/clips/probe-result.js';
 import { EXAMPLE_CAMPAIGN } from '../../helpers/cliper-fixtures.js';
 
 const GOOD: ProbeInfo = { ok: true, durationSec: 30, width: 1080, height: 1920, videoCodec: 'avc1.640028', audioCodec: 'mp4a.40.2', fps: 30, bitrate: 8_000_000, size: 30_000_000, faststart: true, editList: false };
