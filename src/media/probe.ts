@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { createFile, MP4BoxBuffer } from 'mp4box';
 import type { Movie, Track } from 'mp4box';
 import type { ProbeFailure, ProbeResult } from '../core/clips/probe-result.js';
+import { checkRemux } from './remux-mp4.js';
 
 export type { ProbeFailure, ProbeInfo, ProbeResult } from '../core/clips/probe-result.js';
 
@@ -15,7 +16,8 @@ export interface ProbeOptions {
 
 /**
  * Reads an MP4's `moov` in chunks with mp4box (skipping `mdat` by seeking, so a faststart file costs a
- * few KB of reads whatever its size) and reports duration, size, codecs, fps, bitrate and faststart.
+ * few KB of reads whatever its size) and reports duration, size, codecs, fps, bitrate and faststart;
+ * when `moov` is not first or a track has an edit list, whether a lossless remux can fix it (`remux`).
  * A missing, empty, corrupt or non-MP4 file gives `{ ok: false, error }`.
  *
  * @example
@@ -55,7 +57,10 @@ export async function probeMp4(file: string, options: ProbeOptions = {}): Promis
       const { bytesRead: n } = await handle.read(chunk, 0, length, position);
       if (n === 0) break;
       bytesRead += n;
-      const buffer = MP4BoxBuffer.fromArrayBuffer(chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + n), position);
+      const buffer = MP4BoxBuffer.fromArrayBuffer(
+        chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + n),
+        position,
+      );
       let next: number;
       try {
         next = mp4.appendBuffer(buffer, position + n >= size);
@@ -69,17 +74,25 @@ export async function probeMp4(file: string, options: ProbeOptions = {}): Promis
     if (movie === null) mp4.flush();
     const info = movie as Movie | null;
     if (info === null || !info.hasMoov) {
-      return fail('PROBE_NOT_MP4', `${file} is not a readable MP4 (no complete moov box${parseError ? `: ${parseError}` : ''}); export the clip again as MP4`);
+      return fail(
+        'PROBE_NOT_MP4',
+        `${file} is not a readable MP4 (no complete moov box${parseError ? `: ${parseError}` : ''}); export the clip again as MP4`,
+      );
     }
     const video = info.videoTracks[0];
     if (!video) return fail('PROBE_NO_VIDEO', `${file} has no video track`);
     const audio: Track | undefined = info.audioTracks[0];
     const sampleBytes = info.tracks.reduce((sum, track) => sum + (track.size > 0 ? track.size : 0), 0);
     if (sampleBytes > size) {
-      return fail('PROBE_TRUNCATED', `${file} is cut short: its tracks need ${sampleBytes} bytes of samples but the file has ${size}; export the clip again`);
+      return fail(
+        'PROBE_TRUNCATED',
+        `${file} is cut short: its tracks need ${sampleBytes} bytes of samples but the file has ${size}; export the clip again`,
+      );
     }
     const durationSec = movieDuration(info, video);
     const fps = video.duration > 0 ? video.nb_samples / (video.duration / video.timescale) : 0;
+    const faststart = info.isProgressive;
+    const editList = hasEditList(mp4);
     return {
       ok: true,
       durationSec,
@@ -90,8 +103,10 @@ export async function probeMp4(file: string, options: ProbeOptions = {}): Promis
       fps: Math.round(fps * 1000) / 1000,
       bitrate: mediaBitrate(video, audio, size, durationSec),
       size,
-      faststart: info.isProgressive,
-      editList: hasEditList(mp4),
+      faststart,
+      editList,
+      // Only a file some platform would refuse is checked (one more read of its moov).
+      ...(!faststart || editList ? { remux: await checkRemux(file) } : {}),
       bytesRead,
     };
   } catch (error) {
@@ -103,7 +118,8 @@ export async function probeMp4(file: string, options: ProbeOptions = {}): Promis
 
 /** Whether any track of the parsed file has an `edts/elst` box with entries. */
 function hasEditList(mp4: unknown): boolean {
-  const traks = (mp4 as { moov?: { traks?: { edts?: { elst?: { entries?: unknown[] } } }[] } }).moov?.traks ?? [];
+  const traks =
+    (mp4 as { moov?: { traks?: { edts?: { elst?: { entries?: unknown[] } } }[] } }).moov?.traks ?? [];
   return traks.some((t) => (t.edts?.elst?.entries?.length ?? 0) > 0);
 }
 
