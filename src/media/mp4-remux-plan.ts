@@ -43,8 +43,8 @@ export interface RemuxPlan {
  * Plans a lossless remux from a whole `moov` box: what to change so the file plays the same without
  * edit lists, or why it cannot.
  *
- * Timing: an edit list places each track on the movie timeline (`presentation = composition time -
- * media_time + empty edit`). Dropping it puts every track at its raw composition times instead, which
+ * Timing: an edit list places each track on the movie timeline (presentation = composition time
+ * minus `media_time`, plus any empty edit). Dropping it puts every track at its raw composition times instead, which
  * would shift tracks against each other: ffmpeg's audio edit skips 1024 samples of AAC priming
  * (21 ms at 48 kHz) and its video edit skips the B-frame reorder delay (2 frames). Audio samples can
  * only start at 0 and removing the priming frame would change the decoded sound, so the audio keeps

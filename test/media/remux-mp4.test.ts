@@ -1,7 +1,6 @@
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createFile, MP4BoxBuffer } from 'mp4box';
 import type { Movie, Sample } from 'mp4box';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,12 +10,10 @@ import { checkRemux, remuxMp4 } from '../../src/media/remux-mp4.js';
 import { probeMp4 } from '../../src/media/probe.js';
 import { Mp4Probe } from '../../src/sandbox/instagram/instagram-emulator-mp4.js';
 import { EXAMPLE_CLIPS, makeNonFaststartMp4 } from '../helpers/cliper-fixtures.js';
+import { FFMPEG_DEFAULT_MP4 } from '../helpers/ffmpeg-default-fixture.js';
 
 /** An MP4 exactly as ffmpeg writes it by default (see test/fixtures/README.md). */
-const FFMPEG_DEFAULT = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../fixtures/ffmpeg-default.mp4',
-);
+const FFMPEG_DEFAULT = FFMPEG_DEFAULT_MP4;
 
 let dir: string;
 beforeAll(async () => {

@@ -7,3 +7,4 @@ export * from './extract-hashtags.js';
 export * from './find-clip-files.js';
 export * from './json-error-position.js';
 export * from './probe-result.js';
+export * from './clip-file-for.js';

@@ -129,3 +129,26 @@ describe('edit lists', () => {
     }
   });
 });
+
+describe('a container a lossless remux fixes', () => {
+  it('says "remuxed for Instagram" as one warning instead of the two errors; other platforms say nothing', () => {
+    const remuxable = { faststart: false, editList: true, remux: { ok: true } } as const;
+    const ig = check('instagram', 'x', remuxable);
+    expect(ig).toHaveLength(1);
+    expect(ig[0]).toMatchObject({ field: 'container', severity: 'warning', code: 'CONTAINER_REMUXED' });
+    expect(ig[0]!.message).toMatch(/remuxed for instagram/i);
+    expect(ig[0]!.message).toContain('moov moved before mdat, edit list dropped, timing kept; not re-encoded');
+    expect(check('instagram', 'x', { faststart: false, remux: { ok: true } })[0]!.message).toBe('Video remuxed for Instagram Reels (moov moved before mdat; not re-encoded).');
+    expect(check('tiktok', 'x', remuxable)).toEqual([]);
+    expect(check('youtube', 'x', remuxable)).toEqual([]);
+  });
+
+  it('keeps both errors, with the reason, when the remux cannot be lossless', () => {
+    const ig = check('instagram', 'x', { faststart: false, editList: true, remux: { ok: false, reason: "its soun track's edit list trims 1 s at the start" } });
+    expect(ig.map((f) => [f.code, f.severity])).toEqual([
+      ['NOT_FASTSTART', 'error'],
+      ['EDIT_LIST_PRESENT', 'error'],
+    ]);
+    expect(ig[1]!.hint).toContain("clipcast cannot remux it losslessly: its soun track's edit list trims 1 s at the start.");
+  });
+});
