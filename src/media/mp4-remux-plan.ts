@@ -104,6 +104,12 @@ export function planRemux(moovBytes: Buffer): RemuxPlan | Extract<RemuxVerdict, 
     const ticks = Math.round(wanted * track.timescale);
     if (ticks !== 0 && track.kind !== 'vide')
       return { ok: false, reason: `its ${track.kind} track would need moving, which only video tracks can` };
+    // Without an edit list nothing can be shown before 0: a video that began well before its audio can't.
+    if (track.minCt + ticks < 0)
+      return {
+        ok: false,
+        reason: `its ${track.kind} track starts ${fmtSec(-(track.minCt + ticks) / track.timescale)} s before its audio`,
+      };
     if (ticks !== 0) shiftCompositionTimes(track, ticks);
     shifts.push({ trackKind: track.kind, ticks, timescale: track.timescale });
   }
