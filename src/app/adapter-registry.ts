@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { PublishError } from '../core/publish-error.js';
 import type { AccountService } from '../core/accounts/account-service.js';
+import { clipFileFor } from '../core/clips/clip-file-for.js';
+import type { PlatformId } from '../core/platform-id.js';
 import type { Clock } from '../core/clock.js';
 import type { Credentials, MediaInfo, PlatformAdapter } from '../core/ports/platform-adapter.js';
 import type { AccountRecord, ClipRecord, PostRecord } from '../core/ports/store.js';
@@ -37,7 +39,8 @@ export interface AdapterRegistryOptions {
 /** Picks the adapter, the media view and the quota of a post. */
 export interface AdapterRegistry {
   adapterFor(account: AccountRecord): PlatformAdapter;
-  mediaFor(clip: ClipRecord): MediaInfo;
+  /** The file `platform` publishes for a clip (see `clipFileFor`), checked against the store, with its signed URL. */
+  mediaFor(clip: ClipRecord, platform?: PlatformId): MediaInfo;
   /** The quota a post reserves in the store before it starts (YouTube's daily inserts per project). */
   quotaFor(post: PostRecord, account: AccountRecord): QuotaRequirement | null;
 }
@@ -97,24 +100,25 @@ export function createAdapterRegistry(options: AdapterRegistryOptions): AdapterR
       if (creds.backend === 'postiz') return null; // Postiz publishes these itself
       return youtubeQuotaRequirement(clock.now(), String(creds.clientId ?? 'default-project'), post.content);
     },
-    mediaFor(clip) {
+    mediaFor(clip, platform) {
+      const file = clipFileFor(clip, platform);
       // The media store hard-links clips when it can, so a source file rewritten in place changes the
       // stored one too: refuse to publish different bytes than the campaign planned.
-      const size = statSync(clip.mediaPath, { throwIfNoEntry: false })?.size;
-      if (size !== clip.size) {
+      const size = statSync(file.path, { throwIfNoEntry: false })?.size;
+      if (size !== file.size) {
         throw new PublishError(
           size === undefined
-            ? `clip ${clip.clipId} is missing from the media store (${clip.mediaPath}); create the campaign again`
-            : `clip ${clip.clipId} changed since the campaign was created (${size} bytes, planned ${clip.size}): its source was rewritten in place; create the campaign again`,
+            ? `clip ${clip.clipId} is missing from the media store (${file.path}); create the campaign again`
+            : `clip ${clip.clipId} changed since the campaign was created (${size} bytes, planned ${file.size}): its source was rewritten in place; create the campaign again`,
           { platform: 'core', code: 'MEDIA_CHANGED', kind: 'invalid' },
         );
       }
-      const probe = clip.probe as { durationSec?: number; width?: number; height?: number };
-      const publicUrl = options.signer?.sign(clip.mediaSha256, clock.now() + (options.mediaUrlTtlMs ?? 24 * 3_600_000));
+      const probe = file.probe as { durationSec?: number; width?: number; height?: number };
+      const publicUrl = options.signer?.sign(file.sha256, clock.now() + (options.mediaUrlTtlMs ?? 24 * 3_600_000));
       return {
-        path: clip.mediaPath,
-        size: clip.size,
-        sha256: clip.mediaSha256,
+        path: file.path,
+        size: file.size,
+        sha256: file.sha256,
         durationSec: probe.durationSec ?? 0,
         width: probe.width ?? 0,
         height: probe.height ?? 0,

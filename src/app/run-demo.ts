@@ -71,7 +71,7 @@ export async function runDemo(options: DemoOptions): Promise<{ home: string; pos
       { accounts: app.accounts, store: app.store, now: () => app.clock.now(), probe: (f) => probeMp4(f), defaultTimezone: 'UTC' },
       { source, targets: ['tiktok,instagram,youtube'], startDate: 'now', interval: `${options.intervalSec ?? 3}s`, forceNew: true, options: { youtube: { privacyStatus: 'public' }, tiktok: { privacy_level: 'PUBLIC_TO_EVERYONE' } } },
     );
-    const { campaign, posts: count } = await createCampaign({ store: app.store, now: () => app.clock.now(), newId: app.newId, importMedia: (f) => app.media.importFile(f) }, preview);
+    const { campaign, posts: count } = await createCampaign({ store: app.store, now: () => app.clock.now(), newId: app.newId, importMedia: (f) => app.media.importFile(f), remuxMedia: (f) => app.media.importRemuxed(f) }, preview);
     say(`Campaign ${campaign.id}: ${count} posts (${preview.source.clips.length} clips × 3 platforms), ${options.intervalSec ?? 3}s apart.`);
 
     const worker = await createWorker({

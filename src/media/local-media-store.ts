@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
-import { copyFile, link, mkdir, open, rename, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { copyFile, link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ProbeInfo } from '../core/clips/probe-result.js';
+import { probeMp4 } from './probe.js';
+import { remuxMp4 } from './remux-mp4.js';
 
 /** A file in the media store. */
 export interface StoredMedia {
@@ -39,6 +43,34 @@ export class LocalMediaStore {
     }
     await rename(tmp, path);
     return { sha256, path, size };
+  }
+
+  /**
+   * Stores a lossless remux of `source` (moov first, edit lists dropped; see `remuxMp4`) as a file of
+   * its own, under its own hash, and probes it. The source is left as it is, for the platforms that
+   * take it. Streams from disk; a temp file in the store is renamed into place, so nothing half-written
+   * is ever found under a hash.
+   *
+   * @example
+   * ```ts
+   * const original = await media.importFile('/clips/7.mp4');
+   * const forInstagram = await media.importRemuxed(original.path); // another sha256, same frames
+   * ```
+   */
+  async importRemuxed(source: string): Promise<StoredMedia & { probe: ProbeInfo }> {
+    await mkdir(this.root, { recursive: true });
+    const tmp = join(this.root, `remux.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      const { sha256, size } = await remuxMp4(source, tmp);
+      const path = this.pathOf(sha256);
+      await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true });
+      await rename(tmp, path);
+      const probe = await probeMp4(path);
+      if (!probe.ok) throw new Error(`the remux of ${source} does not read back: ${probe.error.message}`);
+      return { sha256, path, size, probe };
+    } finally {
+      await rm(tmp, { force: true });
+    }
   }
 
   pathOf(sha256: string): string {

@@ -1,42 +1,10 @@
 import { open } from 'node:fs/promises';
 import { createFile, MP4BoxBuffer } from 'mp4box';
 import type { Movie, Track } from 'mp4box';
+import type { ProbeFailure, ProbeResult } from '../core/clips/probe-result.js';
+import { checkRemux } from './remux-mp4.js';
 
-/** What clipcast needs to know about an MP4 to validate it against the platforms' rules. */
-export interface ProbeInfo {
-  ok: true;
-  durationSec: number;
-  width: number;
-  height: number;
-  /** RFC 6381 codec string of the first video track, e.g. `avc1.64001f` (H.264), `hvc1.…` (H.265). */
-  videoCodec: string;
-  /** Codec string of the first audio track, e.g. `mp4a.40.2` (AAC-LC), or null when silent. */
-  audioCodec: string | null;
-  /** Average frames per second of the video track. */
-  fps: number;
-  /**
-   * Average media bitrate, bits per second: the sum of the video and audio tracks' bitrates (sample
-   * bytes over track duration), so padding boxes do not count; file size over duration when unknown.
-   */
-  bitrate: number;
-  /** File size in bytes. */
-  size: number;
-  /** True when `moov` comes before `mdat` (Instagram requires it). */
-  faststart: boolean;
-  /** True when a track carries an edit list (`elst`); Instagram refuses those (2207026). */
-  editList: boolean;
-  /** Bytes the probe read (diagnostics: a faststart file costs about one chunk whatever its size). */
-  bytesRead?: number;
-}
-
-/** Why a file could not be probed; a per-clip error, never a crash. */
-export interface ProbeFailure {
-  ok: false;
-  error: { code: 'PROBE_NOT_FOUND' | 'PROBE_EMPTY' | 'PROBE_NOT_MP4' | 'PROBE_NO_VIDEO' | 'PROBE_TRUNCATED' | 'PROBE_UNREADABLE'; message: string };
-}
-
-/** Result of {@link probeMp4}. */
-export type ProbeResult = ProbeInfo | ProbeFailure;
+export type { ProbeFailure, ProbeInfo, ProbeResult } from '../core/clips/probe-result.js';
 
 /** Options of {@link probeMp4}. */
 export interface ProbeOptions {
@@ -48,7 +16,8 @@ export interface ProbeOptions {
 
 /**
  * Reads an MP4's `moov` in chunks with mp4box (skipping `mdat` by seeking, so a faststart file costs a
- * few KB of reads whatever its size) and reports duration, size, codecs, fps, bitrate and faststart.
+ * few KB of reads whatever its size) and reports duration, size, codecs, fps, bitrate and faststart;
+ * when `moov` is not first or a track has an edit list, whether a lossless remux can fix it (`remux`).
  * A missing, empty, corrupt or non-MP4 file gives `{ ok: false, error }`.
  *
  * @example
@@ -88,7 +57,10 @@ export async function probeMp4(file: string, options: ProbeOptions = {}): Promis
       const { bytesRead: n } = await handle.read(chunk, 0, length, position);
       if (n === 0) break;
       bytesRead += n;
-      const buffer = MP4BoxBuffer.fromArrayBuffer(chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + n), position);
+      const buffer = MP4BoxBuffer.fromArrayBuffer(
+        chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + n),
+        position,
+      );
       let next: number;
       try {
         next = mp4.appendBuffer(buffer, position + n >= size);
@@ -102,17 +74,25 @@ export async function probeMp4(file: string, options: ProbeOptions = {}): Promis
     if (movie === null) mp4.flush();
     const info = movie as Movie | null;
     if (info === null || !info.hasMoov) {
-      return fail('PROBE_NOT_MP4', `${file} is not a readable MP4 (no complete moov box${parseError ? `: ${parseError}` : ''}); export the clip again as MP4`);
+      return fail(
+        'PROBE_NOT_MP4',
+        `${file} is not a readable MP4 (no complete moov box${parseError ? `: ${parseError}` : ''}); export the clip again as MP4`,
+      );
     }
     const video = info.videoTracks[0];
     if (!video) return fail('PROBE_NO_VIDEO', `${file} has no video track`);
     const audio: Track | undefined = info.audioTracks[0];
     const sampleBytes = info.tracks.reduce((sum, track) => sum + (track.size > 0 ? track.size : 0), 0);
     if (sampleBytes > size) {
-      return fail('PROBE_TRUNCATED', `${file} is cut short: its tracks need ${sampleBytes} bytes of samples but the file has ${size}; export the clip again`);
+      return fail(
+        'PROBE_TRUNCATED',
+        `${file} is cut short: its tracks need ${sampleBytes} bytes of samples but the file has ${size}; export the clip again`,
+      );
     }
     const durationSec = movieDuration(info, video);
     const fps = video.duration > 0 ? video.nb_samples / (video.duration / video.timescale) : 0;
+    const faststart = info.isProgressive;
+    const editList = hasEditList(mp4);
     return {
       ok: true,
       durationSec,
@@ -123,8 +103,10 @@ export async function probeMp4(file: string, options: ProbeOptions = {}): Promis
       fps: Math.round(fps * 1000) / 1000,
       bitrate: mediaBitrate(video, audio, size, durationSec),
       size,
-      faststart: info.isProgressive,
-      editList: hasEditList(mp4),
+      faststart,
+      editList,
+      // Only a file some platform would refuse is checked (one more read of its moov).
+      ...(!faststart || editList ? { remux: await checkRemux(file) } : {}),
       bytesRead,
     };
   } catch (error) {
@@ -136,7 +118,8 @@ export async function probeMp4(file: string, options: ProbeOptions = {}): Promis
 
 /** Whether any track of the parsed file has an `edts/elst` box with entries. */
 function hasEditList(mp4: unknown): boolean {
-  const traks = (mp4 as { moov?: { traks?: { edts?: { elst?: { entries?: unknown[] } } }[] } }).moov?.traks ?? [];
+  const traks =
+    (mp4 as { moov?: { traks?: { edts?: { elst?: { entries?: unknown[] } } }[] } }).moov?.traks ?? [];
   return traks.some((t) => (t.edts?.elst?.entries?.length ?? 0) > 0);
 }
 

@@ -4,6 +4,8 @@ import { PublishError } from '../core/publish-error.js';
 import type { Notifier } from '../core/ports/notifier.js';
 import type { MediaInfo, PlatformAdapter } from '../core/ports/platform-adapter.js';
 import type { AccountRecord, ClipRecord } from '../core/ports/store.js';
+import { clipFileFor } from '../core/clips/clip-file-for.js';
+import type { PlatformId } from '../core/platform-id.js';
 import type { App } from '../app/open-app.js';
 import type { HttpOptions } from '../platforms/shared/http.js';
 import { KyselySubmissionStore } from '../store/postiz-submission-store.js';
@@ -91,7 +93,9 @@ export function postizAdapterFor(app: App, options: PostizAppOptions = {}): (acc
  * new Engine({ ..., mediaFor: clipMediaInfo });
  * ```
  */
-export function clipMediaInfo(clip: ClipRecord): MediaInfo {
-  const p = clip.probe as { durationSec?: number; width?: number; height?: number };
-  return { path: clip.mediaPath, size: clip.size, sha256: clip.mediaSha256, durationSec: p.durationSec ?? 0, width: p.width ?? 0, height: p.height ?? 0 };
+export function clipMediaInfo(clip: ClipRecord, platform?: PlatformId): MediaInfo {
+  // Postiz hands the file on to the platform, so Instagram needs the remuxed copy here too.
+  const file = clipFileFor(clip, platform);
+  const p = file.probe as { durationSec?: number; width?: number; height?: number };
+  return { path: file.path, size: file.size, sha256: file.sha256, durationSec: p.durationSec ?? 0, width: p.width ?? 0, height: p.height ?? 0 };
 }

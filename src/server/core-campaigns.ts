@@ -52,7 +52,7 @@ export function coreCampaignCreator(app: App, options: CoreCampaignOptions = {})
           ...(request.forceNew ? { forceNew: true } : {}),
         },
       );
-      const result = await createCampaign({ store: app.store, now: () => app.clock.now(), newId: app.newId, importMedia: (f) => app.media.importFile(f) }, preview);
+      const result = await createCampaign({ store: app.store, now: () => app.clock.now(), newId: app.newId, importMedia: (f) => app.media.importFile(f), remuxMedia: (f) => app.media.importRemuxed(f) }, preview);
       return { campaign: result.campaign, created: result.created, postCount: result.posts };
     },
   };

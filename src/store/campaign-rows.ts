@@ -45,6 +45,7 @@ export async function insertCampaignRows(
         probe_json: JSON.stringify(clip.probe),
         copy: clip.copy,
         metadata_json: JSON.stringify(clip.metadata),
+        derived_json: clip.derivedMedia?.length ? JSON.stringify(clip.derivedMedia) : null,
       })
       .execute();
   }

@@ -225,6 +225,13 @@ export function migrationsFor(dialect: DialectName): MigrationProvider {
         await db.schema.createIndex('posts_schedule').on('posts').columns(['scheduled_at', 'id']).execute();
       },
     },
+    '0020_clip_derived_media': {
+      // Files derived from a clip for some platforms (a lossless remux for Instagram), as a JSON array;
+      // null for the clips that publish their original everywhere.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('clips').addColumn('derived_json', 'text').execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { AccountRecord, CampaignRecord, ClipRecord, EventRecord, PostRecord } from '../core/ports/store.js';
+import type { AccountRecord, CampaignRecord, ClipRecord, DerivedMedia, EventRecord, PostRecord } from '../core/ports/store.js';
 import type { PlatformId } from '../core/platform-id.js';
 import type { PostState } from '../core/post-state.js';
 import type { AccountsTable, CampaignsTable, ClipsTable, EventsTable, PostsTable } from './schema.js';
@@ -74,6 +74,7 @@ export function toClip(r: Selectable<ClipsTable>): ClipRecord {
     probe: JSON.parse(r.probe_json) as Record<string, unknown>,
     copy: r.copy,
     metadata: JSON.parse(r.metadata_json) as Record<string, unknown>,
+    ...(r.derived_json ? { derivedMedia: JSON.parse(r.derived_json) as DerivedMedia[] } : {}),
   };
 }
 

@@ -67,6 +67,8 @@ export interface ClipsTable {
   probe_json: string;
   copy: string;
   metadata_json: string;
+  /** JSON array of `DerivedMedia` (migration 0020); null when the clip has none. */
+  derived_json: string | null;
 }
 
 export interface PostsTable {

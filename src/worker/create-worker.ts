@@ -67,7 +67,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     store: app.store,
     accounts: app.accounts,
     adapterFor: (a) => postiz(a) ?? registry.adapterFor(a),
-    mediaFor: (c) => registry.mediaFor(c),
+    mediaFor: (c, platform) => registry.mediaFor(c, platform),
     quotaFor: (p, a) => registry.quotaFor(p, a),
     clock: app.clock,
     workerId: id,

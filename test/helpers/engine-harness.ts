@@ -45,7 +45,7 @@ export async function engineHarness(options: { platforms?: PlatformId[]; engine?
       store: app.store,
       accounts: app.accounts,
       adapterFor: (a) => registry.adapterFor(a),
-      mediaFor: (c) => registry.mediaFor(c),
+      mediaFor: (c, platform) => registry.mediaFor(c, platform),
       quotaFor: (p, a) => registry.quotaFor(p, a),
       clock,
       workerId: `test-${Math.random().toString(36).slice(2, 8)}`,
@@ -65,7 +65,7 @@ export async function engineHarness(options: { platforms?: PlatformId[]; engine?
       { accounts: app.accounts, store: app.store, now: () => clock.now(), probe: (f) => probeMp4(f), defaultTimezone: 'UTC' },
       { source: dir, targets: [targets], startDate: 'now', interval, forceNew: true, options: { youtube: { privacyStatus: 'public' } } },
     );
-    return createCampaign({ store: app.store, now: () => clock.now(), newId: app.newId, importMedia: (f) => app.media.importFile(f) }, preview);
+    return createCampaign({ store: app.store, now: () => clock.now(), newId: app.newId, importMedia: (f) => app.media.importFile(f), remuxMedia: (f) => app.media.importRemuxed(f) }, preview);
   }
 
   /**

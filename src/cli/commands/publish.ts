@@ -70,7 +70,7 @@ export function registerPublish(program: Command, run: (fn: (ctx: CliContext) =>
             return;
           }
         }
-        const result = await createCampaign({ store: app.store, now: () => app.clock.now(), newId: app.newId, importMedia: (f) => app.media.importFile(f) }, preview);
+        const result = await createCampaign({ store: app.store, now: () => app.clock.now(), newId: app.newId, importMedia: (f) => app.media.importFile(f), remuxMedia: (f) => app.media.importRemuxed(f) }, preview);
         // Postiz: progress and the pacer's ETA of the last submission; --wait submits in the foreground.
         const postiz = request.backend === 'postiz' ? await (flags.wait ? waitForSubmissions(ctx, app, result.campaign.id) : postizProgress(app, result.campaign.id)) : undefined;
         ctx.print(

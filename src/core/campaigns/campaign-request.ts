@@ -2,7 +2,7 @@ import type { CliperCampaign } from '../clips/cliper-campaign.js';
 import type { PlatformId } from '../platform-id.js';
 import type { Plan, PlannedPost } from '../plan/plan-campaign.js';
 import type { PostContent } from '../ports/platform-adapter.js';
-import type { ProbeResult } from '../../media/probe.js';
+import type { ProbeResult } from '../clips/probe-result.js';
 import type { ContentOverrides } from '../rules/caption-mapping.js';
 import type { Finding } from '../rules/validate-clip.js';
 

@@ -1,4 +1,4 @@
-import type { ClipRecord, CampaignRecord, NewCampaign, Store } from '../ports/store.js';
+import type { ClipRecord, CampaignRecord, DerivedMedia, NewCampaign, Store } from '../ports/store.js';
 import type { CampaignPreview } from './campaign-request.js';
 
 /** What {@link createCampaign} needs. */
@@ -8,11 +8,17 @@ export interface CreateDeps {
   newId: (prefix: string) => string;
   /** Copies a clip into the media store (content-addressed) and returns where it is. */
   importMedia: (file: string) => Promise<{ sha256: string; path: string; size: number }>;
+  /**
+   * Stores a lossless remux of a stored clip (moov first, no edit lists) under its own hash, with its
+   * probe: for the platforms whose findings say `CONTAINER_REMUXED`. Required only when some are.
+   */
+  remuxMedia?: (file: string) => Promise<{ sha256: string; path: string; size: number; probe: object }>;
 }
 
 /**
  * Writes a prepared campaign: clips into the media store first (content-addressed, so a failure
- * leaves nothing that matters), then campaign, clips and posts in one transaction. Re-running the same
+ * leaves nothing that matters; plus a lossless remux for a platform whose container rule the original
+ * breaks, e.g. Instagram, while the others keep the original), then campaign, clips and posts in one transaction. Re-running the same
  * request finds the existing campaign (`created: false`) instead of duplicating its posts.
  *
  * @example
@@ -30,6 +36,7 @@ export async function createCampaign(deps: CreateDeps, preview: CampaignPreview)
   for (const clip of preview.source.clips.filter((c) => clipIds.has(c.clipId))) {
     const stored = await deps.importMedia(clip.file!);
     const probe = preview.probes.get(clip.clipId);
+    const derivedMedia = await remuxFor(deps, preview, clip.clipId, stored.path);
     clips.push({
       id: deps.newId('clip'),
       campaignId,
@@ -40,6 +47,7 @@ export async function createCampaign(deps: CreateDeps, preview: CampaignPreview)
       probe: probe ? { ...probe } : {},
       copy: clip.copy,
       metadata: { ...clip.metadata, hashtags: clip.hashtags, styleFolder: clip.styleFolder, extra: clip.extra },
+      ...(derivedMedia.length ? { derivedMedia } : {}),
     });
   }
   const clipRow = new Map(clips.map((c) => [c.clipId, c]));
@@ -73,6 +81,16 @@ export async function createCampaign(deps: CreateDeps, preview: CampaignPreview)
   };
   const result = await deps.store.createCampaign(input, deps.now());
   return { ...result, posts: result.created ? input.posts.length : 0 };
+}
+
+/** The remuxed copy of a clip, for the planned platforms whose validation said it needs one. */
+async function remuxFor(deps: CreateDeps, preview: CampaignPreview, clipId: number, storedPath: string): Promise<DerivedMedia[]> {
+  const planned = new Set(preview.posts.filter((p) => p.clipId === clipId).map((p) => p.platform));
+  const platforms = [...new Set(preview.findings.filter((f) => f.clipId === clipId && f.code === 'CONTAINER_REMUXED' && planned.has(f.platform)).map((f) => f.platform))];
+  if (!platforms.length) return [];
+  if (!deps.remuxMedia) throw new Error(`clip ${clipId} needs a remux for ${platforms.join(', ')} but createCampaign was given no remuxMedia`);
+  const { sha256, path, size, probe } = await deps.remuxMedia(storedPath);
+  return [{ kind: 'remux', platforms, sha256, path, size, probe: { ...probe } }];
 }
 
 async function findByFingerprint(store: Store, fingerprint: string): Promise<CampaignRecord | undefined> {

@@ -13,7 +13,7 @@ import { DEFAULT_QUOTAS } from '../plan/quota.js';
 import type { Store } from '../ports/store.js';
 import { mapContent } from '../rules/caption-mapping.js';
 import { validateClipForPlatform, type Finding } from '../rules/validate-clip.js';
-import type { ProbeResult } from '../../media/probe.js';
+import type { ProbeResult } from '../clips/probe-result.js';
 import type { CampaignPreview, CampaignRequest, PreviewPost, ResolvedTarget, SkippedClip } from './campaign-request.js';
 
 /** What {@link prepareCampaign} needs. */

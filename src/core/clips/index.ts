@@ -6,3 +6,5 @@ export * from './parse-generated-at.js';
 export * from './extract-hashtags.js';
 export * from './find-clip-files.js';
 export * from './json-error-position.js';
+export * from './probe-result.js';
+export * from './clip-file-for.js';

@@ -21,8 +21,8 @@ export interface EngineOptions {
   accounts: AccountService;
   /** The adapter that publishes for an account (sandbox or real endpoints). */
   adapterFor(account: AccountRecord): PlatformAdapter;
-  /** Where a clip's file is, and its public URL if served. */
-  mediaFor(clip: ClipRecord): MediaInfo;
+  /** Where a clip's file for `platform` is (a derived one, e.g. remuxed for Instagram, or the original), and its public URL if served. */
+  mediaFor(clip: ClipRecord, platform: PlatformId): MediaInfo;
   clock: Clock;
   /** This worker's id, written as lease owner. */
   workerId: string;
@@ -237,7 +237,7 @@ export class Engine {
         state: post.state,
         attempt: post.attempt,
         account: adapterAccount,
-        media: this.#o.mediaFor(clip),
+        media: this.#o.mediaFor(clip, post.platform),
         content: post.content,
         scheduledAt: post.scheduledAt,
         remote: post.remote,

@@ -41,6 +41,22 @@ export interface CampaignRecord {
   cancelledAt: number | null;
 }
 
+/**
+ * A file made from a clip for some platforms and stored in the media store under its own hash, the
+ * original kept for the others. Today only `remux`: the container rewritten losslessly (moov first, no
+ * edit lists) for a platform that refuses the original's; nothing is ever re-encoded.
+ */
+export interface DerivedMedia {
+  kind: 'remux';
+  /** The platforms that publish this file instead of the original. */
+  platforms: PlatformId[];
+  sha256: string;
+  path: string;
+  size: number;
+  /** The probe of the derived file (its duration differs from the original's by the audio priming). */
+  probe: Record<string, unknown>;
+}
+
 /** A clip copied into the media store. */
 export interface ClipRecord {
   id: string;
@@ -52,6 +68,8 @@ export interface ClipRecord {
   probe: Record<string, unknown>;
   copy: string;
   metadata: Record<string, unknown>;
+  /** Files derived from this clip for some platforms (see {@link DerivedMedia}); absent or empty when none. */
+  derivedMedia?: DerivedMedia[];
 }
 
 /** Last error of a post, secret-free. */

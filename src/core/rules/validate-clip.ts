@@ -3,7 +3,7 @@ import { countHashtags, countMentions } from '../clips/extract-hashtags.js';
 import { PLATFORM_NAMES } from '../platform-id.js';
 import type { PlatformId } from '../platform-id.js';
 import type { PostContent } from '../ports/platform-adapter.js';
-import type { ProbeResult } from '../../media/probe.js';
+import type { ProbeResult } from '../clips/probe-result.js';
 import { PLATFORM_RULES, youtubeTagsLength } from './platform-rules.js';
 import type { RangeRule, RuleSeverity, TextRule } from './platform-rules.js';
 import { LENGTH_UNIT_NAMES, textLength } from './text-length.js';
@@ -16,7 +16,7 @@ import { LENGTH_UNIT_NAMES, textLength } from './text-length.js';
 export interface Finding {
   platform: PlatformId;
   clipId: number;
-  /** `caption`, `title`, `tags`, `hashtags`, `mentions`, `duration`, `file`, `size`, `width`, `height`, `aspectRatio`, `fps`, `videoCodec`, `audioCodec`, `bitrate`, `faststart`, `cover`. */
+  /** `caption`, `title`, `tags`, `hashtags`, `mentions`, `duration`, `file`, `size`, `width`, `height`, `aspectRatio`, `fps`, `videoCodec`, `audioCodec`, `bitrate`, `faststart`, `editList`, `container` (a remux), `cover`. */
   field: string;
   severity: 'error' | 'warning';
   /** Stable code, e.g. `HASHTAGS_TOO_MANY`. */
@@ -109,11 +109,16 @@ export function validateClipForPlatform(input: ValidateClipInput): Finding[] {
   if (rules.bitrateMax && probe.bitrate > rules.bitrateMax.max) {
     add('bitrate', rules.bitrateMax.severity, 'BITRATE_TOO_HIGH', `Bitrate too high (${mbps(probe.bitrate)}). Maximum is ${mbps(rules.bitrateMax.max)}.`, `re-encode the clip under ${mbps(rules.bitrateMax.max)}.`);
   }
-  if (rules.faststart && !probe.faststart) {
-    add('faststart', rules.faststart, 'NOT_FASTSTART', 'Video is not faststart (moov after mdat).', 're-export with the moov atom first (ffmpeg -movflags +faststart).');
-  }
-  if (rules.editList && probe.editList) {
-    add('editList', rules.editList, 'EDIT_LIST_PRESENT', 'Video has an edit list, which this platform refuses.', 're-export without edit lists (ffmpeg -use_editlist 0 -movflags +faststart).');
+  const notFaststart = rules.faststart !== null && !probe.faststart;
+  const editList = rules.editList !== null && probe.editList;
+  if ((notFaststart || editList) && probe.remux?.ok) {
+    // A lossless remux at import fixes both (moov first, edit lists dropped, nothing re-encoded): say so.
+    const what = [notFaststart ? 'moov moved before mdat' : '', editList ? 'edit list dropped, timing kept' : ''].filter(Boolean).join(', ');
+    add('container', 'warning', 'CONTAINER_REMUXED', `Video remuxed for ${PLATFORM_NAMES[platform]} (${what}; not re-encoded).`, `the ${PLATFORM_NAMES[platform]} post gets a remuxed copy stored next to the original, which the other platforms keep; to skip it, re-export with ffmpeg -movflags +faststart -use_editlist 0.`);
+  } else {
+    const why = probe.remux && !probe.remux.ok ? ` clipcast cannot remux it losslessly: ${probe.remux.reason}.` : '';
+    if (notFaststart) add('faststart', rules.faststart!, 'NOT_FASTSTART', 'Video is not faststart (moov after mdat).', `re-export with the moov atom first (ffmpeg -movflags +faststart).${why}`);
+    if (editList) add('editList', rules.editList!, 'EDIT_LIST_PRESENT', 'Video has an edit list, which this platform refuses.', `re-export without edit lists (ffmpeg -use_editlist 0 -movflags +faststart).${why}`);
   }
   const cover = content.coverTimestampSec;
   if (rules.coverInsideVideo && cover !== undefined && (cover < 0 || cover >= probe.durationSec)) {

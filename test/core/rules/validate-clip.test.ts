@@ -7,7 +7,7 @@ import { mapContent } from '../../../src/core/rules/caption-mapping.js';
 import { validateClipForPlatform } from '../../../src/core/rules/validate-clip.js';
 import type { ContentOverrides } from '../../../src/core/rules/caption-mapping.js';
 import { probeMp4 } from '../../../src/media/probe.js';
-import type { ProbeInfo, ProbeResult } from '../../../src/media/probe.js';
+import type { ProbeInfo, ProbeResult } from '../../../src/core/clips/probe-result.js';
 import { EXAMPLE_CAMPAIGN } from '../../helpers/cliper-fixtures.js';
 
 const GOOD: ProbeInfo = { ok: true, durationSec: 30, width: 1080, height: 1920, videoCodec: 'avc1.640028', audioCodec: 'mp4a.40.2', fps: 30, bitrate: 8_000_000, size: 30_000_000, faststart: true, editList: false };
@@ -127,5 +127,28 @@ describe('edit lists', () => {
     for (const platform of ['tiktok', 'youtube'] as const) {
       expect(validateClipForPlatform({ clip: c, probe, content: { caption: 'hello', options: {} }, platform }).some((f) => f.code === 'EDIT_LIST_PRESENT')).toBe(false);
     }
+  });
+});
+
+describe('a container a lossless remux fixes', () => {
+  it('says "remuxed for Instagram" as one warning instead of the two errors; other platforms say nothing', () => {
+    const remuxable = { faststart: false, editList: true, remux: { ok: true } } as const;
+    const ig = check('instagram', 'x', remuxable);
+    expect(ig).toHaveLength(1);
+    expect(ig[0]).toMatchObject({ field: 'container', severity: 'warning', code: 'CONTAINER_REMUXED' });
+    expect(ig[0]!.message).toMatch(/remuxed for instagram/i);
+    expect(ig[0]!.message).toContain('moov moved before mdat, edit list dropped, timing kept; not re-encoded');
+    expect(check('instagram', 'x', { faststart: false, remux: { ok: true } })[0]!.message).toBe('Video remuxed for Instagram Reels (moov moved before mdat; not re-encoded).');
+    expect(check('tiktok', 'x', remuxable)).toEqual([]);
+    expect(check('youtube', 'x', remuxable)).toEqual([]);
+  });
+
+  it('keeps both errors, with the reason, when the remux cannot be lossless', () => {
+    const ig = check('instagram', 'x', { faststart: false, editList: true, remux: { ok: false, reason: "its soun track's edit list trims 1 s at the start" } });
+    expect(ig.map((f) => [f.code, f.severity])).toEqual([
+      ['NOT_FASTSTART', 'error'],
+      ['EDIT_LIST_PRESENT', 'error'],
+    ]);
+    expect(ig[1]!.hint).toContain("clipcast cannot remux it losslessly: its soun track's edit list trims 1 s at the start.");
   });
 });
