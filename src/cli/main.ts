@@ -8,6 +8,7 @@ import { registerProviders } from './commands/providers.js';
 import { registerRuntime } from './commands/runtime.js';
 import { registerServer } from './commands/server.js';
 import { registerChannels } from './commands/channels.js';
+import { registerKeys } from './commands/keys.js';
 
 /** I/O of one CLI run (tests pass their own streams). */
 export interface CliIo {
@@ -62,6 +63,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   registerRuntime(program, run);
   registerServer(program, run);
   registerChannels(program, run);
+  registerKeys(program, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

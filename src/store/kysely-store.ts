@@ -10,6 +10,7 @@ import {
   type CampaignRecord,
   type ClipRecord,
   type EventRecord,
+  type LedgerVerdict,
   type NewCampaign,
   type NewEvent,
   type PostFilter,
@@ -19,7 +20,9 @@ import {
   type WebhookDeliveryRecord,
   type WebhookEndpointRecord,
 } from '../core/ports/store.js';
-import { appendLedger, verifyLedgerChain } from './ledger.js';
+import type { Secrets } from '../core/ports/secrets.js';
+import { appendLedger, verifyLedgerChain, type LedgerKey } from './ledger.js';
+import { loadLedgerKey } from './ledger-key.js';
 import * as webhooks from './webhook-queries.js';
 import { insertCampaignRows } from './campaign-rows.js';
 import type { DialectName } from './migrations.js';
@@ -46,6 +49,8 @@ const NOT_STARTED: PostState[] = ['scheduled', 'deferred', 'retry_wait', 'needs_
  * ```
  */
 export class KyselyStore implements Store {
+  #ledger: LedgerKey | undefined;
+
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: DialectName,
@@ -393,7 +398,12 @@ export class KyselyStore implements Store {
   }
 
   async #append(trx: Db, events: NewEvent[], now: number): Promise<void> {
-    await appendLedger(trx, this.dialect, events, now);
+    await appendLedger(trx, this.dialect, this.#ledger, events, now);
+  }
+
+  /** Loads (or, on a new ledger, makes) the ledger key kept encrypted under `secrets`; appends need it. */
+  async unsealLedger(secrets: Secrets): Promise<void> {
+    this.#ledger = await loadLedgerKey(this, secrets);
   }
 
   async listEvents(filter: { postId?: string; campaignId?: string; limit?: number }): Promise<EventRecord[]> {
@@ -403,8 +413,8 @@ export class KyselyStore implements Store {
     return (await q.execute()).map(toEvent);
   }
 
-  verifyLedger(): Promise<{ ok: true; count: number } | { ok: false; count: number; brokenAt: number; reason: string }> {
-    return verifyLedgerChain(this.db);
+  verifyLedger(): Promise<LedgerVerdict> {
+    return verifyLedgerChain(this.db, this.dialect, this.#ledger);
   }
 
   // ---- quota and settings

@@ -76,13 +76,13 @@ export function registerPosts(program: Command, run: (fn: (ctx: CliContext) => P
 
   program
     .command('ledger')
-    .description('the append-only, hash-chained history')
+    .description('the append-only, MAC-chained history')
     .command('verify')
-    .description('recompute the hash chain and report the first broken row')
+    .description('recompute the keyed chain, check it against the signed head and the append-only triggers, and report the first broken row or the missing rows')
     .action(() =>
       run(async (ctx) => {
         const result = await (await ctx.app()).store.verifyLedger();
-        ctx.print(result, () => (result.ok ? `Ledger intact: ${result.count} rows, every hash follows from the row before.` : `Ledger BROKEN at row ${result.brokenAt}: ${result.reason} (${result.count} rows verified before it).`));
+        ctx.print(result, () => (result.ok ? `Ledger intact: ${result.count} rows, every MAC follows from the row before and matches the signed head.` : `Ledger BROKEN: ${result.reason} (${result.count} rows verified before it).`));
         if (!result.ok) process.exitCode = 1;
       }),
     );
