@@ -21,8 +21,9 @@ import {
   type WebhookEndpointRecord,
 } from '../core/ports/store.js';
 import type { Secrets } from '../core/ports/secrets.js';
-import { appendLedger, verifyLedgerChain, type LedgerKey } from './ledger.js';
+import { appendLedger, checkpointMac, verifyLedgerChain, type LedgerCheckpoint, type LedgerKey } from './ledger.js';
 import { loadLedgerKey } from './ledger-key.js';
+import { headMac } from './ledger-hash.js';
 import * as webhooks from './webhook-queries.js';
 import { insertCampaignRows } from './campaign-rows.js';
 import type { DialectName } from './migrations.js';
@@ -413,8 +414,20 @@ export class KyselyStore implements Store {
     return (await q.execute()).map(toEvent);
   }
 
-  verifyLedger(): Promise<LedgerVerdict> {
-    return verifyLedgerChain(this.db, this.dialect, this.#ledger);
+  /** Verifies the ledger; with `checkpoint` (see {@link ledgerCheckpoint}) also against that earlier head. */
+  async verifyLedger(checkpoint?: LedgerCheckpoint): Promise<LedgerVerdict> {
+    if (checkpoint && this.#ledger && checkpointMac(this.#ledger.key, checkpoint.n, checkpoint.hash, checkpoint.at) !== checkpoint.mac) {
+      return { ok: false, count: 0, brokenAt: null, reason: `the ledger checkpoint of ${checkpoint.at} is not signed with this ledger's key (forged, or from another data dir)` };
+    }
+    return verifyLedgerChain(this.db, this.dialect, this.#ledger, checkpoint);
+  }
+
+  /** A signed copy of the current head, to keep outside the database (`ledger verify` writes it to the data dir). */
+  async ledgerCheckpoint(at: number): Promise<LedgerCheckpoint | undefined> {
+    const head = await this.db.selectFrom('ledger_head').selectAll().where('id', '=', 1).executeTakeFirst();
+    if (!head || !this.#ledger || headMac(this.#ledger.key, Number(head.n), head.hash) !== head.mac) return undefined;
+    const iso = new Date(at).toISOString();
+    return { n: Number(head.n), hash: head.hash, at: iso, mac: checkpointMac(this.#ledger.key, Number(head.n), head.hash, iso) };
   }
 
   // ---- quota and settings

@@ -17,6 +17,23 @@ export interface LedgerKey {
   legacyHead: string;
 }
 
+/**
+ * A copy of the head kept outside the database (`ledger verify` writes one to the data dir): row `n`
+ * had hash `hash`. Signed under the ledger key, so it cannot be forged, and checked on the next verify,
+ * so a head rolled back together with a truncated tail still shows.
+ */
+export interface LedgerCheckpoint {
+  n: number;
+  hash: string;
+  at: string;
+  mac: string;
+}
+
+/** The MAC of a checkpoint. */
+export function checkpointMac(key: Buffer, n: number, hash: string, at: string): string {
+  return headMac(key, n, `${hash}@${at}`);
+}
+
 /** The advisory lock id that serializes ledger appends on PostgreSQL. */
 export const LEDGER_LOCK = 727274;
 
@@ -96,6 +113,7 @@ export async function verifyLedgerChain(
   db: Kysely<Database>,
   dialect: DialectName,
   ledger: LedgerKey | undefined,
+  checkpoint?: LedgerCheckpoint,
 ): Promise<LedgerVerdict> {
   if (!ledger)
     throw new Error(
@@ -166,6 +184,8 @@ export async function verifyLedgerChain(
             `row ${seq} does not follow the row before it (a row ${after()} was removed or changed)`,
           );
       }
+      if (checkpoint && count + 1 === checkpoint.n && r.hash !== checkpoint.hash)
+        return broken(seq, `row ${seq} is not the row the checkpoint of ${checkpoint.at} recorded as row number ${checkpoint.n} (the ledger was rewritten)`);
       prev = r.hash;
       count += 1;
       lastSeq = seq;
@@ -177,6 +197,8 @@ export async function verifyLedgerChain(
       `${ledger.legacyCount - count} row(s) missing ${after()} (the ledger was sealed with ${ledger.legacyCount})`,
       ledger.legacyCount - count,
     );
+  if (checkpoint && checkpoint.n > count)
+    return broken(null, `${checkpoint.n - count} row(s) missing ${after()}: the checkpoint of ${checkpoint.at} recorded ${checkpoint.n} rows`, checkpoint.n - count);
   const head = await db.selectFrom('ledger_head').selectAll().where('id', '=', 1).executeTakeFirst();
   if (!head) return broken(null, 'the ledger head record (ledger_head) was deleted');
   const headN = Number(head.n);

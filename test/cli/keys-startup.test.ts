@@ -155,6 +155,52 @@ describe('a secret key that does not belong to the data', () => {
       'Ledger BROKEN: 1 row(s) missing at the start of the ledger: the ledger head says it holds 1 rows, the table 0 (0 rows verified before it).\n',
     );
   });
+
+  it('ledger verify keeps a signed checkpoint in the data dir that catches a truncation with a rolled-back head', async () => {
+    h = await withAccount();
+    const url = join(h.home, 'clipcast.db');
+    let store = await openStore({ url });
+    const oldHead = await store.db.selectFrom('ledger_head').selectAll().executeTakeFirstOrThrow();
+    await store.close();
+    const creds = join(h.root, 'creds2.json');
+    await writeFile(
+      creds,
+      JSON.stringify({ client_key: 'ck-2', client_secret: 'cs-2', access_token: 'act.2' }),
+    );
+    expect(
+      (
+        await h.run(
+          'accounts',
+          'add',
+          '--platform',
+          'tiktok',
+          '--handle',
+          '@two',
+          '--credentials-file',
+          creds,
+        )
+      ).code,
+    ).toBe(0);
+    expect((await h.run('ledger', 'verify')).out).toMatch(/^Ledger intact: 2 rows/);
+    expect(JSON.parse(await readFile(join(h.home, 'ledger.checkpoint'), 'utf8'))).toMatchObject({ n: 2 });
+    // The attacker deletes the last row and puts back the (validly signed) head of before it.
+    store = await openStore({ url });
+    await sql`drop trigger events_append_only_delete`.execute(store.db);
+    await sql`delete from events where seq = 2`.execute(store.db);
+    await sql`create trigger events_append_only_delete before delete on events begin select raise(abort, 'x'); end`.execute(
+      store.db,
+    );
+    await store.db
+      .updateTable('ledger_head')
+      .set({ n: oldHead.n, hash: oldHead.hash, mac: oldHead.mac })
+      .execute();
+    await store.close();
+    const r = await h.run('ledger', 'verify');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /^Ledger BROKEN: 1 row\(s\) missing after row 1: the checkpoint of \S+ recorded 2 rows/,
+    );
+  });
 });
 
 describe('startup failures: one line on stderr and exit 1, no stack trace (the real executable)', () => {
