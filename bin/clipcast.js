@@ -16,4 +16,10 @@ if (existsSync(src)) {
   process.stderr.write('clipcast is not built: run npm install (or npm run build)\n');
   process.exit(1);
 }
-process.exitCode = await runCli(process.argv.slice(2));
+try {
+  process.exitCode = await runCli(process.argv.slice(2));
+} catch (error) {
+  // Commands report their own errors; this is the last line of defence: one line, never a stack trace.
+  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

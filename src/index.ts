@@ -19,7 +19,9 @@ export { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './core/engin
 export { LocalDispatcher, type LocalDispatcherOptions } from './dispatch/local/local-dispatcher.js';
 export { openStore, isPostgresUrl, type OpenStoreOptions } from './store/open-store.js';
 export { KyselyStore } from './store/kysely-store.js';
-export { SecretBox, loadSecretBox } from './secrets/secret-box.js';
+export { SecretBox, secretBoxFrom } from './secrets/secret-box.js';
+export { openSecretKeys, keySourceOf, SecretKeyError } from './secrets/key-check.js';
+export { rotateKeys } from './secrets/rotate-keys.js';
 export { LocalMediaStore, hashFile } from './media/local-media-store.js';
 export { probeMp4, type ProbeInfo, type ProbeResult } from './media/probe.js';
 export { MediaUrlSigner } from './media/signed-url.js';

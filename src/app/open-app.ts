@@ -2,7 +2,7 @@ import { AccountService } from '../core/accounts/account-service.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { ClipcastConfig } from '../config/load-config.js';
 import { LocalMediaStore } from '../media/local-media-store.js';
-import { loadSecretBox } from '../secrets/secret-box.js';
+import { keySourceOf, openSecretKeys } from '../secrets/key-check.js';
 import { newId } from '../store/ids.js';
 import type { KyselyStore } from '../store/kysely-store.js';
 import { isPostgresUrl, openStore } from '../store/open-store.js';
@@ -23,7 +23,7 @@ export interface App {
 }
 
 /**
- * Opens the store, loads the secret key and wires the services.
+ * Opens the store, loads the secret key (refusing one that does not match the data) and wires the services.
  *
  * @example
  * ```ts
@@ -35,8 +35,17 @@ export async function openApp(config: Readonly<ClipcastConfig>, options: { clock
   const clock = options.clock ?? systemClock;
   // A dry run on a machine with no data dir yet must not create one: use a throwaway in-memory store.
   const ephemeral = options.readOnlyIfMissing && !isPostgresUrl(config.databaseUrl) && !existsSync(config.databaseUrl.replace(/^sqlite:(\/\/)?/i, ''));
-  const secrets = ephemeral ? new SecretBox({ 1: randomBytes(32) }) : loadSecretBox({ envKey: config.secretKey, keyFile: config.keyFile });
   const store = await openStore({ url: ephemeral ? ':memory:' : config.databaseUrl });
+  let secrets: SecretBox;
+  try {
+    // The key is checked against the fingerprints stored with the data before anything is decrypted,
+    // and the ledger key (kept encrypted under it) unsealed before anything is appended.
+    secrets = ephemeral ? new SecretBox({ 1: randomBytes(32) }) : await openSecretKeys(store, keySourceOf(config), config.secretKey, clock.now());
+    await store.unsealLedger(secrets);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const makeId = (prefix: string) => newId(prefix, clock.now());
   return {
     config,

@@ -45,7 +45,8 @@ export function createCliContext(options: { json: boolean; env?: NodeJS.ProcessE
       }
     },
     async close() {
-      if (app) await (await app).close();
+      // An app that failed to open has already been reported (and closed what it opened).
+      if (app) await app.then((a) => a.close(), () => undefined);
     },
   };
   return ctx;

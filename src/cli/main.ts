@@ -9,6 +9,8 @@ import { registerProviders } from './commands/providers.js';
 import { registerRuntime } from './commands/runtime.js';
 import { registerServer } from './commands/server.js';
 import { registerChannels } from './commands/channels.js';
+import { registerKeys } from './commands/keys.js';
+import { registerLedger } from './commands/ledger.js';
 
 /** I/O of one CLI run (tests pass their own streams). */
 export interface CliIo {
@@ -63,6 +65,8 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   registerRuntime(program, run);
   registerServer(program, run);
   registerChannels(program, run);
+  registerKeys(program, run);
+  registerLedger(program, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

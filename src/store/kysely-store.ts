@@ -10,6 +10,7 @@ import {
   type CampaignRecord,
   type ClipRecord,
   type EventRecord,
+  type LedgerVerdict,
   type NewCampaign,
   type NewEvent,
   type PostFilter,
@@ -19,7 +20,10 @@ import {
   type WebhookDeliveryRecord,
   type WebhookEndpointRecord,
 } from '../core/ports/store.js';
-import { appendLedger, verifyLedgerChain } from './ledger.js';
+import type { Secrets } from '../core/ports/secrets.js';
+import { appendLedger, checkpointMac, verifyLedgerChain, type LedgerCheckpoint, type LedgerKey } from './ledger.js';
+import { loadLedgerKey } from './ledger-key.js';
+import { headMac } from './ledger-hash.js';
 import * as webhooks from './webhook-queries.js';
 import { insertCampaignRows } from './campaign-rows.js';
 import type { DialectName } from './migrations.js';
@@ -46,6 +50,8 @@ const NOT_STARTED: PostState[] = ['scheduled', 'deferred', 'retry_wait', 'needs_
  * ```
  */
 export class KyselyStore implements Store {
+  #ledger: LedgerKey | undefined;
+
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: DialectName,
@@ -393,7 +399,12 @@ export class KyselyStore implements Store {
   }
 
   async #append(trx: Db, events: NewEvent[], now: number): Promise<void> {
-    await appendLedger(trx, this.dialect, events, now);
+    await appendLedger(trx, this.dialect, this.#ledger, events, now);
+  }
+
+  /** Loads (or, on a new ledger, makes) the ledger key kept encrypted under `secrets`; appends need it. */
+  async unsealLedger(secrets: Secrets): Promise<void> {
+    this.#ledger = await loadLedgerKey(this, secrets);
   }
 
   async listEvents(filter: { postId?: string; campaignId?: string; limit?: number }): Promise<EventRecord[]> {
@@ -403,8 +414,20 @@ export class KyselyStore implements Store {
     return (await q.execute()).map(toEvent);
   }
 
-  verifyLedger(): Promise<{ ok: true; count: number } | { ok: false; count: number; brokenAt: number; reason: string }> {
-    return verifyLedgerChain(this.db);
+  /** Verifies the ledger; with `checkpoint` (see {@link ledgerCheckpoint}) also against that earlier head. */
+  async verifyLedger(checkpoint?: LedgerCheckpoint): Promise<LedgerVerdict> {
+    if (checkpoint && this.#ledger && checkpointMac(this.#ledger.key, checkpoint.n, checkpoint.hash, checkpoint.at) !== checkpoint.mac) {
+      return { ok: false, count: 0, brokenAt: null, reason: `the ledger checkpoint of ${checkpoint.at} is not signed with this ledger's key (forged, or from another data dir)` };
+    }
+    return verifyLedgerChain(this.db, this.dialect, this.#ledger, checkpoint);
+  }
+
+  /** A signed copy of the current head, to keep outside the database (`ledger verify` writes it to the data dir). */
+  async ledgerCheckpoint(at: number): Promise<LedgerCheckpoint | undefined> {
+    const head = await this.db.selectFrom('ledger_head').selectAll().where('id', '=', 1).executeTakeFirst();
+    if (!head || !this.#ledger || headMac(this.#ledger.key, Number(head.n), head.hash) !== head.mac) return undefined;
+    const iso = new Date(at).toISOString();
+    return { n: Number(head.n), hash: head.hash, at: iso, mac: checkpointMac(this.#ledger.key, Number(head.n), head.hash, iso) };
   }
 
   // ---- quota and settings

@@ -1,35 +1,72 @@
+import { timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { NewEvent } from '../core/ports/store.js';
-import { eventHash, GENESIS_HASH } from './ledger-hash.js';
+import type { LedgerVerdict, NewEvent } from '../core/ports/store.js';
+import { missingLedgerTriggers } from './guards.js';
+import { eventHash, eventMac, GENESIS_HASH, headMac } from './ledger-hash.js';
 import type { DialectName } from './migrations.js';
-import { toEvent } from './rows.js';
 import type { Database } from './schema.js';
 
 /**
- * Appends ledger rows inside the caller's transaction, each hashing the one before. On PostgreSQL an
- * advisory lock serializes appends, so concurrent transactions cannot fork the chain; SQLite's write
- * transactions are serial already.
+ * The ledger key (kept encrypted in `settings`, see ledger-key.ts) and what it sealed: the rows written
+ * before the ledger was keyed (`legacyCount`, ending in `legacyHead`) verify by their plain hash chain,
+ * anchored by these two numbers inside the authenticated envelope.
+ */
+export interface LedgerKey {
+  key: Buffer;
+  legacyCount: number;
+  legacyHead: string;
+}
+
+/**
+ * A copy of the head kept outside the database (`ledger verify` writes one to the data dir): row `n`
+ * had hash `hash`. Signed under the ledger key, so it cannot be forged, and checked on the next verify,
+ * so a head rolled back together with a truncated tail still shows.
+ */
+export interface LedgerCheckpoint {
+  n: number;
+  hash: string;
+  at: string;
+  mac: string;
+}
+
+/** The MAC of a checkpoint. */
+export function checkpointMac(key: Buffer, n: number, hash: string, at: string): string {
+  return headMac(key, n, `${hash}@${at}`);
+}
+
+/** The advisory lock id that serializes ledger appends on PostgreSQL. */
+export const LEDGER_LOCK = 727274;
+
+/**
+ * Appends ledger rows inside the caller's transaction, each MAC'd over the one before and its ordinal,
+ * and moves the MAC'd head (count, last hash) with them. On PostgreSQL an advisory lock serializes
+ * appends, so concurrent transactions cannot fork the chain; SQLite's write transactions are serial.
  *
  * @example
  * ```ts
- * await store.tx((trx) => appendLedger(trx, 'sqlite', [{ type: 'post.scheduled', postId }], now));
+ * await store.tx((trx) => appendLedger(trx, 'sqlite', ledgerKey, [{ type: 'post.scheduled', postId }], now));
  * ```
  */
 export async function appendLedger(
   trx: Kysely<Database> | Transaction<Database>,
   dialect: DialectName,
+  ledger: LedgerKey | undefined,
   events: NewEvent[],
   now: number,
 ): Promise<void> {
   if (!events.length) return;
-  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(727274)`.execute(trx);
-  const last = await trx
-    .selectFrom('events')
-    .select('hash')
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  let prev = last?.hash ?? GENESIS_HASH;
+  if (!ledger)
+    throw new Error(
+      'the ledger key is not loaded: open the store through openApp (or call store.unsealLedger)',
+    );
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${sql.lit(LEDGER_LOCK)})`.execute(trx);
+  const head = await trx.selectFrom('ledger_head').selectAll().where('id', '=', 1).executeTakeFirst();
+  if (!head)
+    throw new Error(
+      'the ledger head is missing, so the ledger was tampered with; run clipcast ledger verify',
+    );
+  let prev = head.hash;
+  let n = Number(head.n);
   const rows = events.map((e) => {
     const fields = {
       at: now,
@@ -39,7 +76,8 @@ export async function appendLedger(
       type: e.type,
       dataJson: JSON.stringify(e.data ?? {}),
     };
-    const hash = eventHash(prev, fields);
+    n += 1;
+    const hash = eventMac(ledger.key, prev, n, fields);
     const row = {
       at: fields.at,
       post_id: fields.postId,
@@ -49,6 +87,7 @@ export async function appendLedger(
       data_json: fields.dataJson,
       prev_hash: prev,
       hash,
+      n,
     };
     prev = hash;
     return row;
@@ -58,49 +97,133 @@ export async function appendLedger(
       .insertInto('events')
       .values(rows.slice(i, i + 500))
       .execute();
+  await trx
+    .updateTable('ledger_head')
+    .set({ n, hash: prev, mac: headMac(ledger.key, n, prev), updated_at: now })
+    .where('id', '=', 1)
+    .execute();
 }
 
 /**
- * Recomputes the whole chain in pages; returns the first row that was changed, removed, inserted or
- * reordered, if any.
+ * Recomputes the whole chain in pages and checks it against the MAC'd head and the append-only
+ * triggers. Returns the first row that was changed, how many rows are missing after which row, or which
+ * guard is gone.
  */
 export async function verifyLedgerChain(
   db: Kysely<Database>,
-): Promise<{ ok: true; count: number } | { ok: false; count: number; brokenAt: number; reason: string }> {
+  dialect: DialectName,
+  ledger: LedgerKey | undefined,
+  checkpoint?: LedgerCheckpoint,
+): Promise<LedgerVerdict> {
+  if (!ledger)
+    throw new Error(
+      'the ledger key is not loaded: open the store through openApp (or call store.unsealLedger)',
+    );
   let prev = GENESIS_HASH;
   let count = 0;
-  let after = -1;
+  let lastSeq: number | null = null;
+  const after = () => (lastSeq === null ? 'at the start of the ledger' : `after row ${lastSeq}`);
+  const broken = (brokenAt: number | null, reason: string, missing?: number): LedgerVerdict => ({
+    ok: false,
+    count,
+    brokenAt,
+    ...(missing ? { missing, missingAfter: lastSeq } : {}),
+    reason,
+  });
   for (;;) {
+    const from: number = lastSeq ?? -1;
     const rows = await db
       .selectFrom('events')
       .selectAll()
-      .where('seq', '>', after)
+      .where('seq', '>', from)
       .orderBy('seq')
       .limit(5000)
       .execute();
-    if (!rows.length) return { ok: true, count };
+    if (!rows.length) break;
     for (const r of rows) {
-      const e = toEvent(r);
-      if (e.prevHash !== prev)
-        return {
-          ok: false,
-          count,
-          brokenAt: e.seq,
-          reason: `row ${e.seq} does not follow row before it (a row was removed, inserted or reordered)`,
-        };
-      const expected = eventHash(prev, {
-        at: e.at,
-        postId: e.postId,
-        campaignId: e.campaignId,
-        accountId: e.accountId,
-        type: e.type,
+      const seq = Number(r.seq);
+      const fields = {
+        at: Number(r.at),
+        postId: r.post_id,
+        campaignId: r.campaign_id,
+        accountId: r.account_id,
+        type: r.type,
         dataJson: r.data_json,
-      });
-      if (expected !== e.hash)
-        return { ok: false, count, brokenAt: e.seq, reason: `row ${e.seq} was changed after it was written` };
-      prev = e.hash;
+      };
+      if (r.n === null) {
+        // A row from before the ledger was keyed: plain hash chain, sealed by (legacyCount, legacyHead).
+        if (count >= ledger.legacyCount)
+          return broken(seq, `row ${seq} carries no MAC: it was inserted after the ledger was keyed`);
+        if (r.prev_hash !== prev)
+          return broken(
+            seq,
+            `row ${seq} does not follow the row before it (a row ${after()} was removed, inserted or changed)`,
+          );
+        if (eventHash(prev, fields) !== r.hash)
+          return broken(seq, `row ${seq} was changed after it was written`);
+        if (count + 1 === ledger.legacyCount && r.hash !== ledger.legacyHead)
+          return broken(
+            seq,
+            `row ${seq} is not the row the ledger was sealed with (rows before it were re-chained)`,
+          );
+      } else {
+        const n = Number(r.n);
+        if (!same(eventMac(ledger.key, r.prev_hash, n, fields), r.hash))
+          return broken(seq, `row ${seq} was changed after it was written (its MAC does not match)`);
+        if (n > count + 1)
+          return broken(
+            seq,
+            `${n - count - 1} row(s) missing ${after()} (row ${seq} is row number ${n})`,
+            n - count - 1,
+          );
+        if (n < count + 1)
+          return broken(seq, `row ${seq} repeats row number ${n} (rows were copied or reordered)`);
+        if (r.prev_hash !== prev)
+          return broken(
+            seq,
+            `row ${seq} does not follow the row before it (a row ${after()} was removed or changed)`,
+          );
+      }
+      if (checkpoint && count + 1 === checkpoint.n && r.hash !== checkpoint.hash)
+        return broken(seq, `row ${seq} is not the row the checkpoint of ${checkpoint.at} recorded as row number ${checkpoint.n} (the ledger was rewritten)`);
+      prev = r.hash;
       count += 1;
-      after = e.seq;
+      lastSeq = seq;
     }
   }
+  if (count < ledger.legacyCount)
+    return broken(
+      null,
+      `${ledger.legacyCount - count} row(s) missing ${after()} (the ledger was sealed with ${ledger.legacyCount})`,
+      ledger.legacyCount - count,
+    );
+  if (checkpoint && checkpoint.n > count)
+    return broken(null, `${checkpoint.n - count} row(s) missing ${after()}: the checkpoint of ${checkpoint.at} recorded ${checkpoint.n} rows`, checkpoint.n - count);
+  const head = await db.selectFrom('ledger_head').selectAll().where('id', '=', 1).executeTakeFirst();
+  if (!head) return broken(null, 'the ledger head record (ledger_head) was deleted');
+  const headN = Number(head.n);
+  if (!same(headMac(ledger.key, headN, head.hash), head.mac))
+    return broken(null, 'the ledger head record (ledger_head) was changed');
+  if (headN > count)
+    return broken(
+      null,
+      `${headN - count} row(s) missing ${after()}: the ledger head says it holds ${headN} rows, the table ${count}`,
+      headN - count,
+    );
+  if (headN < count || head.hash !== prev)
+    return broken(
+      lastSeq,
+      `the last row ${lastSeq ?? ''} is not the row the ledger head records (rows were added around the ledger)`,
+    );
+  const missing = await missingLedgerTriggers(db as unknown as Kysely<unknown>, dialect);
+  if (missing.length)
+    return broken(
+      null,
+      `the append-only trigger(s) ${missing.join(', ')} were dropped or disabled: the rows verify, but the guard was removed`,
+    );
+  return { ok: true, count };
+}
+
+function same(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }

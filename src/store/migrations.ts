@@ -1,7 +1,16 @@
 import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { installEnvelopeGuard, installLedgerGuards } from './guards.js';
 
 /** Which SQL dialect a migration runs on (identity columns and big integers differ). */
 export type DialectName = 'sqlite' | 'postgres';
+
+/** Columns that hold secret envelopes, guarded against retired keys (keep in step with secrets/envelope-columns.ts). */
+const ENVELOPE_GUARDED: [string, string][] = [
+  ['accounts', 'credentials_enc'],
+  ['webhook_endpoints', 'secret_enc'],
+  ['oauth_states', 'data_enc'],
+  ['settings', 'value'],
+];
 
 /**
  * The migrations, in code so they ship in the package. Each branches on the dialect only where the two
@@ -230,6 +239,33 @@ export function migrationsFor(dialect: DialectName): MigrationProvider {
       // null for the clips that publish their original everywhere.
       async up(db: Kysely<unknown>) {
         await db.schema.alterTable('clips').addColumn('derived_json', 'text').execute();
+      },
+    },
+    // Issue 13: a keyed, anchored, append-only ledger and checked secret keys (store/ledger.ts,
+    // secrets/key-check.ts). `events.n` is the row's ordinal (covered by its MAC), so a gap says how many
+    // rows are missing; `ledger_head` is the MAC'd (count, last hash) written with every append, so a
+    // truncated tail shows; `secret_keys` holds each key's fingerprint, so a replaced key is refused.
+    '0050_ledger_keys': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('events').addColumn('n', big).execute();
+        await db.schema
+          .createTable('ledger_head')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('n', big, (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .addColumn('mac', 'text', (c) => c.notNull())
+          .addColumn('updated_at', big, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('secret_keys')
+          .addColumn('version', 'integer', (c) => c.primaryKey())
+          .addColumn('fingerprint', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('created_at', big, (c) => c.notNull())
+          .addColumn('retired_at', big)
+          .execute();
+        await installLedgerGuards(db, dialect);
+        for (const [table, column] of ENVELOPE_GUARDED) await installEnvelopeGuard(db, dialect, table, column);
       },
     },
   };

@@ -58,8 +58,32 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
     const { error } = await migrator.migrateToLatest();
     if (error) {
       await db.destroy();
-      throw new Error(`database migration failed: ${(error as Error).message ?? String(error)}`);
+      throw new Error(describeOpenError(dialectName, options.url, error));
     }
   }
   return new KyselyStore(db, dialectName);
+}
+
+/**
+ * One line saying why the database could not be opened, naming it without its password: the server
+ * that does not answer, the database that does not exist, or the migration that failed.
+ */
+function describeOpenError(dialect: DialectName, url: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (dialect === 'sqlite') return `database migration failed on ${url.replace(/^sqlite:(\/\/)?/i, '')}: ${message}`;
+  let where = 'PostgreSQL';
+  let name = '';
+  try {
+    const u = new URL(url);
+    where = `PostgreSQL at ${u.hostname}:${u.port || '5432'}`;
+    name = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  } catch {
+    // an unparsable URL: name the server generically
+  }
+  const code = (error as { code?: string }).code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH')
+    return `cannot reach ${where} (${code}): start the server or fix CLIPCAST_DATABASE_URL`;
+  if (code === '3D000') return `database "${name}" does not exist on ${where}: create it (createdb ${name}) or fix CLIPCAST_DATABASE_URL`;
+  if (code === '28P01' || code === '28000') return `${where} refused the login: fix the user or password in CLIPCAST_DATABASE_URL`;
+  return `database migration failed on ${where}: ${message}`;
 }

@@ -17,6 +17,8 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   settings: SettingsTable;
+  ledger_head: LedgerHeadTable;
+  secret_keys: SecretKeysTable;
 }
 
 type Ms = ColumnType<number, number, number>;
@@ -117,7 +119,28 @@ export interface EventsTable {
   type: string;
   data_json: string;
   prev_hash: string;
+  /** HMAC of the row under the ledger key (sha256 for rows written before the ledger was keyed). */
   hash: string;
+  /** Ordinal (1, 2, …) covered by the MAC; null on rows written before the ledger was keyed. */
+  n: number | null;
+}
+
+/** One row (id 1): the ledger's row count and last hash, MAC'd, updated with every append. */
+export interface LedgerHeadTable {
+  id: number;
+  n: number;
+  hash: string;
+  mac: string;
+  updated_at: Ms;
+}
+
+/** The secret keys data was encrypted with: version, fingerprint (never the key), `active` | `retiring` | `retired`. */
+export interface SecretKeysTable {
+  version: number;
+  fingerprint: string;
+  state: string;
+  created_at: Ms;
+  retired_at: number | null;
 }
 
 export interface QuotaUsageTable {

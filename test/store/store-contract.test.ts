@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
 import { LeaseLostError, StateConflictError } from '../../src/core/ports/store.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { accountFixture, campaignFixture } from '../helpers/store-data.js';
@@ -119,20 +118,11 @@ describe.each(targets)('Store contract on $name', (target) => {
     expect(await store.cancelCampaign(campaign.id, T0)).toBe(1);
   });
 
-  it('keeps a hash-chained ledger that detects tampering', async () => {
+  it('keeps a keyed ledger that verifies (tampering: test/store/ledger-tamper.test.ts)', async () => {
     await seed(2);
     const ok = await store.verifyLedger();
     expect(ok).toMatchObject({ ok: true });
     expect(ok.count).toBeGreaterThan(4);
-    await sql`update events set data_json = '{"forged":true}' where seq = 3`.execute(store.db);
-    const broken = await store.verifyLedger();
-    expect(broken).toMatchObject({ ok: false, brokenAt: 3 });
-  });
-
-  it('detects a deleted ledger row', async () => {
-    await seed(2);
-    await sql`delete from events where seq = 2`.execute(store.db);
-    expect(await store.verifyLedger()).toMatchObject({ ok: false, brokenAt: 3 });
   });
 
   it('reserves quota within the limit only', async () => {

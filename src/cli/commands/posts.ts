@@ -7,7 +7,7 @@ import { parseStartDate } from '../../core/plan/start-date.js';
 import { iso, systemZone, table } from '../format.js';
 import type { CliContext } from '../cli-context.js';
 
-/** `posts list|show|reschedule|cancel|retry` and `ledger verify`. */
+/** `posts list|show|reschedule|cancel|retry`. */
 export function registerPosts(program: Command, run: (fn: (ctx: CliContext) => Promise<void>) => Promise<void>): void {
   const posts = program.command('posts').description('posts: one clip on one account at one time');
   posts
@@ -73,19 +73,6 @@ export function registerPosts(program: Command, run: (fn: (ctx: CliContext) => P
       ctx.print({ post: postJson(p) }, () => `Post ${id} is scheduled again (due now).`);
     }),
   );
-
-  program
-    .command('ledger')
-    .description('the append-only, hash-chained history')
-    .command('verify')
-    .description('recompute the hash chain and report the first broken row')
-    .action(() =>
-      run(async (ctx) => {
-        const result = await (await ctx.app()).store.verifyLedger();
-        ctx.print(result, () => (result.ok ? `Ledger intact: ${result.count} rows, every hash follows from the row before.` : `Ledger BROKEN at row ${result.brokenAt}: ${result.reason} (${result.count} rows verified before it).`));
-        if (!result.ok) process.exitCode = 1;
-      }),
-    );
 }
 
 /** The JSON shape of a post in CLI output. */

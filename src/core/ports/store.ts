@@ -105,7 +105,15 @@ export interface PostRecord {
   updatedAt: number;
 }
 
-/** A ledger row. `hash` = sha256(prev_hash + canonical row); see {@link Store.verifyLedger}. */
+/**
+ * What `ledger verify` finds: intact with `count` rows, or broken at row `brokenAt` (its seq; null when
+ * the damage is not one row, e.g. a missing tail), with `missing` rows gone after row `missingAfter`.
+ */
+export type LedgerVerdict =
+  | { ok: true; count: number }
+  | { ok: false; count: number; brokenAt: number | null; missing?: number; missingAfter?: number | null; reason: string };
+
+/** A ledger row. `hash` = HMAC(ledger key, prev_hash + ordinal + canonical row); see {@link Store.verifyLedger}. */
 export interface EventRecord {
   seq: number;
   at: number;
@@ -217,8 +225,8 @@ export interface Store {
 
   appendEvents(events: NewEvent[], now: number): Promise<void>;
   listEvents(filter: { postId?: string; campaignId?: string; limit?: number }): Promise<EventRecord[]>;
-  /** Recomputes the chain; returns the first broken row, if any. */
-  verifyLedger(): Promise<{ ok: true; count: number } | { ok: false; count: number; brokenAt: number; reason: string }>;
+  /** Recomputes the keyed chain and checks it against the MAC'd head; returns the first broken row, if any. */
+  verifyLedger(): Promise<LedgerVerdict>;
 
   /** Adds `n` to a quota window if it stays within `limit`; returns whether it did. */
   reserveQuota(bucket: string, windowKey: string, n: number, limit: number): Promise<boolean>;
