@@ -43,7 +43,7 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
           publicUrl,
           expectWorker: !!worker,
           oauth: buildOAuthProviders({ clock: app.clock, apps, ...(sandbox ? { sandbox } : {}) }),
-          campaigns: coreCampaignCreator(app),
+          campaigns: coreCampaignCreator(app, { sourceRoots: ctx.config().sourceRoots }),
           webhooks: platformWebhookSinks({
             ...(env.CLIPCAST_TIKTOK_CLIENT_SECRET ? { tiktokClientSecret: env.CLIPCAST_TIKTOK_CLIENT_SECRET } : {}),
             ...(env.CLIPCAST_META_APP_SECRET ? { metaAppSecret: env.CLIPCAST_META_APP_SECRET } : {}),
