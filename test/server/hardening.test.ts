@@ -56,6 +56,25 @@ describe('authentication', () => {
   });
 });
 
+describe('CORS on @fastify/cors', () => {
+  it('answers preflights without a key and puts its headers on a 401 too', async () => {
+    f = await serverFixture({ expectWorker: false, corsOrigins: ['https://dash.example'], unauthenticatedPerMinute: 1 });
+    for (let i = 0; i < 3; i++) {
+      const preflight = await f.server.inject({ method: 'OPTIONS', url: '/accounts', headers: { origin: 'https://dash.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+      expect(preflight.statusCode).toBe(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe('https://dash.example');
+      expect(preflight.headers['access-control-allow-methods']).toContain('POST');
+    }
+    const denied = await f.server.inject({ url: '/accounts', headers: { origin: 'https://dash.example' } });
+    expectProblem(denied, 401, 'unauthorized');
+    expect(denied.headers['access-control-allow-origin']).toBe('https://dash.example');
+    // Preflights did not count against the client; the 401 used its one keyless request.
+    const limited = await f.server.inject({ url: '/accounts', headers: { origin: 'https://evil.example', ...f.auth } });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
 describe('problem documents everywhere', () => {
   it('answers text/plain bodies 415, not 400', async () => {
     f = await serverFixture({ expectWorker: false });
