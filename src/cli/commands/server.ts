@@ -57,6 +57,7 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
           ...(signer ? { mediaHandler: mediaHandlerFor(app, signer) } : {}),
         });
         ctx.out.write(`clipcast API on ${url} (docs ${url}/docs)${worker ? ', worker running' : ''}\n`);
+        ctx.out.write(`POST /campaigns reads folders under: ${ctx.config().sourceRoots.join(', ') || '(none: set CLIPCAST_SOURCE_ROOTS)'}\n`);
         const running = worker?.run();
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
