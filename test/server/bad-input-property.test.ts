@@ -161,7 +161,86 @@ describe.each(await backends())('every route refuses bad input on $name', (backe
     );
     expect(seen.size).toBeGreaterThan(10);
   }, 240_000);
+
+  it('answers generated input that fits the schemas without a 5xx (the routes beyond validation)', async () => {
+    const driven = ctx.ops.filter((o) => !NO_INPUT.has(`${o.method} ${o.path}`) && !o.path.startsWith('/webhooks/'));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...driven).chain((op) => fittingCase(op, ctx.key, (sch) => resolve(sch, ctx.components))),
+        async (c) => {
+          const res = await ctx.server.inject({ method: c.method, url: c.url, headers: c.headers, ...(c.payload === undefined ? {} : { payload: c.payload }) });
+          const where = `${c.what}: ${c.method} ${c.url.slice(0, 200)} ${c.payload?.slice(0, 200) ?? ''} → ${res.statusCode} ${res.body.slice(0, 300)}`;
+          // 501: a part this server was built without (OAuth apps), answered as a problem by design.
+          const notConfigured = res.statusCode === 501 && res.body.includes('not-configured');
+          expect(res.statusCode < 500 || notConfigured, where).toBe(true);
+          if (res.statusCode >= 400) expect(String(res.headers['content-type']), where).toMatch(/^application\/problem\+json/);
+        },
+      ),
+      { numRuns: Math.ceil(RUNS / 2), seed: SEED, endOnFailure: true },
+    );
+  }, 240_000);
 });
+
+/** A value the schema accepts, generated (the fill is random text, numbers in range, enum members). */
+function fittingOf(schema: JsonSchema, r: (s: JsonSchema) => JsonSchema, depth = 0): fc.Arbitrary<unknown> {
+  const s = r(schema);
+  const inner = (): fc.Arbitrary<unknown> => {
+    if (s.enum?.length) return fc.constantFrom(...s.enum);
+    if (s.anyOf?.length) return fc.oneof(...s.anyOf.map((a) => fittingOf(a, r, depth + 1)));
+    switch (typesOf(s).find((t) => t !== 'null')) {
+      case 'string':
+        if (s.format === 'date-time') return fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+        return fc.oneof(fc.string({ minLength: s.minLength ?? 0, maxLength: Math.min(s.maxLength ?? 40, 40) }), fc.string({ unit: 'binary', minLength: s.minLength ?? 0, maxLength: Math.min(s.maxLength ?? 40, 40) })).filter((v) => !v.includes('\u0000') && v.length >= (s.minLength ?? 0));
+      case 'integer':
+        return fc.integer({ min: s.minimum ?? -1_000_000, max: s.maximum ?? 1_000_000 });
+      case 'number':
+        return fc.double({ min: s.minimum ?? -1e9, max: s.maximum ?? 1e9, noNaN: true });
+      case 'boolean':
+        return fc.boolean();
+      case 'array':
+        return depth > 3 ? fc.constant([]) : fc.array(fittingOf(s.items ?? {}, r, depth + 1), { minLength: s.minItems ?? 0, maxLength: Math.max(3, s.minItems ?? 0) });
+      case 'object': {
+        if (depth > 3) return fc.constant({});
+        const props = Object.entries(s.properties ?? {});
+        if (!props.length) return fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), typeof s.additionalProperties === 'object' ? fittingOf(s.additionalProperties, r, depth + 1) : fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 });
+        return fc.record(Object.fromEntries(props.map(([k, v]) => [k, fittingOf(v, r, depth + 1)])), { requiredKeys: s.required ?? [] });
+      }
+      default:
+        return fc.jsonValue({ maxDepth: 1 });
+    }
+  };
+  return typesOf(s).includes('null') ? fc.option(inner(), { nil: null }) : inner();
+}
+
+/** Generated requests that fit the route's schemas: path, some of the query, the body. */
+function fittingCase(op: Operation, key: string, r: (s: JsonSchema) => JsonSchema): fc.Arbitrary<Case> {
+  const pathParams = op.params.filter((p) => p.in === 'path');
+  const queryParams = op.params.filter((p) => p.in === 'query');
+  const text = (p: Parameter): fc.Arbitrary<string> => {
+    const sch = r(p.schema);
+    if (sch.enum?.length) return fc.constantFrom(...sch.enum.map(String));
+    if (typesOf(sch).includes('integer')) return fc.integer({ min: sch.minimum ?? 0, max: sch.maximum ?? 1_000_000 }).map(String);
+    return fc.string({ unit: 'grapheme', minLength: Math.max(1, sch.minLength ?? 1), maxLength: Math.min(sch.maxLength ?? 30, 30) }).filter((v) => !v.includes('\u0000') && v.length >= 1);
+  };
+  return fc
+    .tuple(
+      fc.tuple(...pathParams.map(text)),
+      fc.tuple(...queryParams.map((p) => fc.option(text(p), { nil: undefined }))),
+      op.body ? fittingOf(op.body, r).map((b) => JSON.stringify(b)) : fc.constant(undefined),
+    )
+    .map(([path, query, body]) => {
+      let url = op.path;
+      pathParams.forEach((p, i) => (url = url.replace(`{${p.name}}`, encodeURIComponent(path[i]!))));
+      const qs = new URLSearchParams(queryParams.flatMap((p, i) => (query[i] === undefined ? [] : [[p.name, query[i]!] as [string, string]]))).toString();
+      return {
+        what: 'fitting input',
+        method: op.method,
+        url: qs ? `${url}?${qs}` : url,
+        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { payload: body }),
+      };
+    });
+}
 
 /** SQLite always; PostgreSQL when the test server answers (required under CI). */
 async function backends(): Promise<{ name: string; database(dir: string): Promise<{ url: string; drop(): Promise<void> }> }[]> {
