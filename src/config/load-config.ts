@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { InputError } from '../core/input-error.js';
 
 /**
@@ -25,6 +25,12 @@ export interface ClipcastConfig {
   postizApiKey: string | undefined;
   /** Log level (env `CLIPCAST_LOG_LEVEL`, default `info`). */
   logLevel: string;
+  /**
+   * Folders `POST /campaigns` may read CLIPER output from (the API refuses any other path). Env
+   * `CLIPCAST_SOURCE_ROOTS`, separated by `:` (`;` on Windows). Default `<home>/sources`: nothing outside
+   * clipcast's own folder until the operator says so. The CLI (`publish`) is not limited.
+   */
+  sourceRoots: readonly string[];
 }
 
 /** Reads the config (only shells call this: it reads the environment and the file system). */
@@ -45,7 +51,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
     postizUrl: pick('postizUrl', 'CLIPCAST_POSTIZ_URL'),
     postizApiKey: pick('postizApiKey', 'CLIPCAST_POSTIZ_API_KEY'),
     logLevel: pick('logLevel', 'CLIPCAST_LOG_LEVEL') ?? 'info',
+    sourceRoots: Object.freeze(sourceRootsOf(flags.sourceRoots ?? env.CLIPCAST_SOURCE_ROOTS ?? file.sourceRoots, home)),
   });
+}
+
+function sourceRootsOf(value: string | readonly string[] | undefined, home: string): string[] {
+  const list = typeof value === 'string' ? value.split(delimiter) : (value ?? [join(home, 'sources')]);
+  return list.map((p) => p.trim()).filter(Boolean).map((p) => resolve(p));
 }
 
 function readConfigFile(path: string): Partial<ClipcastConfig> {

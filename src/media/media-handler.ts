@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { MediaUrlSigner } from './signed-url.js';
@@ -56,11 +56,15 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
 export function createMediaHandler(options: MediaHandlerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const clock = options.clock ?? systemClock;
   const type = options.contentType ?? 'video/mp4';
-  const plain = (res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
-    res.end(text);
-  };
   return async (req, res) => {
+    // Errors are RFC 9457 problem documents, like every other answer of the API this is mounted in.
+    const plain = (res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) => {
+      const slug = text.toLowerCase().replaceAll(' ', '-');
+      const instance = (req.url ?? '/').split('?')[0]!.slice(0, 200);
+      const body = JSON.stringify({ type: `https://clipcast.dev/problems/media-${slug}`, title: STATUS_CODES[status] ?? 'Error', status, detail: text, instance });
+      res.writeHead(status, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body), ...headers });
+      res.end(body);
+    };
     const method = (req.method ?? 'GET').toUpperCase();
     if (method !== 'GET' && method !== 'HEAD') return plain(res, 405, 'Method Not Allowed', { allow: 'GET, HEAD' });
     const check = options.signer.verify(new URL(req.url ?? '/', 'http://local'), clock.now());

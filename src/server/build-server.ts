@@ -8,7 +8,8 @@ import { installAuth } from './auth.js';
 import { clipParamsValidator } from './clip-params-validator.js';
 import { coreProvidersCatalog } from './core-providers.js';
 import { installCors } from './cors.js';
-import { installProblemHandlers } from './problem.js';
+import { clientErrorHandler, frameworkErrorsHandler, installProblemHandlers } from './problem.js';
+import { installRequestGuards } from './request-guards.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerCampaignRoutes } from './routes/campaign-routes.js';
 import { registerEventRoutes } from './routes/event-routes.js';
@@ -47,6 +48,8 @@ export interface BuildServerOptions extends ServerParts {
   bodyLimit?: number;
   /** Requests per API key per minute (fixed window, in memory). Default 600. */
   rateLimitPerMinute?: number;
+  /** Requests without a valid API key per client address per minute (401s count). Default 60. */
+  unauthenticatedPerMinute?: number;
 }
 
 /** Paths readable without a key besides routes marked public: the docs page and the OpenAPI document. */
@@ -78,12 +81,16 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
         }
       : false,
     trustProxy: false,
+    frameworkErrors: frameworkErrorsHandler,
+    clientErrorHandler,
   });
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(server);
+  installRequestGuards(server);
   installCors(server, options.corsOrigins ?? []);
-  installAuth(server, { app, rateLimitPerMinute: options.rateLimitPerMinute ?? 600, publicPrefixes: PUBLIC_PREFIXES });
+  // After CORS has loaded, so its headers are on a 401 or 429 too.
+  server.after(() => installAuth(server, { app, rateLimitPerMinute: options.rateLimitPerMinute ?? 600, unauthenticatedPerMinute: options.unauthenticatedPerMinute ?? 60, publicPrefixes: PUBLIC_PREFIXES }));
 
   const metrics = options.metrics ?? new ServerMetrics(app.store);
   server.addHook('onResponse', async (request, reply) => {

@@ -1,8 +1,11 @@
+import fastifyCors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 
 /**
- * CORS for the configured origins only (off when the list is empty): answers preflights with 204 and
- * adds `Access-Control-Allow-Origin` for an allowed `Origin`. `*` allows any origin (without credentials).
+ * CORS for the configured origins only (off when the list is empty), on `@fastify/cors`: preflights
+ * answer 204 and an allowed `Origin` gets `Access-Control-Allow-Origin`. `*` allows any origin (without
+ * credentials). Register it before the auth hook so a 401 or 429 still carries the CORS headers the
+ * browser needs to show it.
  *
  * @example
  * ```ts
@@ -11,19 +14,11 @@ import type { FastifyInstance } from 'fastify';
  */
 export function installCors(server: FastifyInstance, origins: readonly string[]): void {
   if (origins.length === 0) return;
-  const any = origins.includes('*');
-  server.addHook('onRequest', async (request, reply) => {
-    const origin = request.headers.origin;
-    if (!origin || (!any && !origins.includes(origin))) return undefined;
-    reply.header('access-control-allow-origin', any ? '*' : origin).header('vary', 'Origin').header('access-control-expose-headers', 'retry-after, x-ratelimit-limit, x-ratelimit-remaining');
-    if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
-      return reply
-        .code(204)
-        .header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS')
-        .header('access-control-allow-headers', 'authorization, content-type')
-        .header('access-control-max-age', '600')
-        .send();
-    }
-    return undefined;
+  server.register(fastifyCors, {
+    origin: origins.includes('*') ? '*' : [...origins],
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['authorization', 'content-type'],
+    exposedHeaders: ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining'],
+    maxAge: 600,
   });
 }

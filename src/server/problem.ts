@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -40,11 +42,14 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   501: 'Not Implemented',
   502: 'Bad Gateway',
@@ -79,7 +84,7 @@ export function problem(request: FastifyRequest, status: number, slug: string, d
     title: TITLES[status] ?? 'Error',
     status,
     detail,
-    instance: request.url.split('?')[0] ?? request.url,
+    instance: instanceOf(request.url),
     ...extra,
   };
 }
@@ -144,4 +149,40 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
       // Fastify's own 4xx messages (bad JSON, bad content length) name no secret.
       return problem(request, status, status === 400 ? 'bad-request' : 'client-error', error.message);
   }
+}
+
+/** The path of a request URL, without its query, cut to 200 characters (a 414 URL is long). */
+function instanceOf(url: string): string {
+  const path = url.split('?')[0] ?? url;
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
+}
+
+/**
+ * Fastify's `frameworkErrors`: a URL that cannot be decoded (`%zz`), a path parameter over the length
+ * limit, a failed route constraint. Without it Fastify answers these in its own JSON shape.
+ */
+export function frameworkErrorsHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const body =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? problem(request, 414, 'uri-too-long', 'a path segment of this URL is longer than the server accepts (100 characters)')
+      : error.code === 'FST_ERR_BAD_URL'
+        ? problem(request, 400, 'bad-url', 'the URL is not validly percent-encoded')
+        : problem(request, 400, 'bad-request', 'the request could not be routed');
+  void sendProblem(reply, body);
+}
+
+/**
+ * Fastify's `clientErrorHandler`: errors Node's HTTP parser raises before a request exists (headers or
+ * URL over the size limit, a malformed request line, a timeout). Written straight to the socket as a
+ * problem document, as Node would write its bare status line.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const detail = status === 431 ? 'the request line or headers are larger than the server accepts (16 KiB)' : status === 408 ? 'the request took too long to arrive' : 'the request is not valid HTTP';
+  const body = JSON.stringify({ type: `https://clipcast.dev/problems/${status === 431 ? 'headers-too-large' : status === 408 ? 'timeout' : 'bad-http'}`, title: TITLES[status] ?? STATUS_CODES[status], status, detail, instance: '' });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }

@@ -135,15 +135,26 @@ export class KyselyStore implements Store {
   // ---- campaigns
 
   async createCampaign(input: NewCampaign, now: number): Promise<{ campaign: CampaignRecord; created: boolean }> {
-    return this.tx(async (trx) => {
-      const existing = await trx.selectFrom('campaigns').selectAll().where('fingerprint', '=', input.campaign.fingerprint).executeTakeFirst();
-      if (existing) return { campaign: toCampaign(existing), created: false };
-      const c = input.campaign;
-      const events = await insertCampaignRows(trx, input, now);
-      await this.#append(trx, events, now);
-      const row = await trx.selectFrom('campaigns').selectAll().where('id', '=', c.id).executeTakeFirstOrThrow();
-      return { campaign: toCampaign(row), created: true };
-    });
+    const fingerprint = input.campaign.fingerprint;
+    try {
+      return await this.tx(async (trx) => {
+        const existing = await trx.selectFrom('campaigns').selectAll().where('fingerprint', '=', fingerprint).executeTakeFirst();
+        if (existing) return { campaign: toCampaign(existing), created: false };
+        const c = input.campaign;
+        const events = await insertCampaignRows(trx, input, now);
+        await this.#append(trx, events, now);
+        const row = await trx.selectFrom('campaigns').selectAll().where('id', '=', c.id).executeTakeFirstOrThrow();
+        return { campaign: toCampaign(row), created: true };
+      });
+    } catch (error) {
+      // PostgreSQL (read committed): two creates of the same campaign both find none, and the later
+      // insert waits for the earlier commit, then fails on the unique fingerprint. That is "it exists",
+      // as SQLite (which serializes writers) answers: report the winner's campaign instead of the error.
+      if (!isUniqueViolation(error)) throw error;
+      const winner = await this.db.selectFrom('campaigns').selectAll().where('fingerprint', '=', fingerprint).executeTakeFirst();
+      if (!winner) throw error;
+      return { campaign: toCampaign(winner), created: false };
+    }
   }
 
   async getCampaign(id: string): Promise<CampaignRecord | undefined> {
@@ -503,4 +514,10 @@ function decodeCursor(cursor: string): [number, string] {
     // fall through
   }
   throw new StateConflictError(`cursor "${cursor}" is not one this server returned; start again without a cursor`);
+}
+
+/** A unique-constraint violation: PostgreSQL SQLSTATE 23505, SQLite SQLITE_CONSTRAINT_UNIQUE. */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

@@ -79,7 +79,8 @@ describe('signed media URLs over real HTTP', () => {
     expect((await request(other)).statusCode).toBe(403);
     clock.advance(60_000);
     const expired = await request(url);
-    expect(await expired.body.text()).toBe('Link expired');
+    expect(expired.headers['content-type']).toBe('application/problem+json');
+    expect(await expired.body.json()).toMatchObject({ status: 403, detail: 'Link expired', type: 'https://clipcast.dev/problems/media-link-expired' });
     expect(expired.statusCode).toBe(403);
   });
 

@@ -51,7 +51,8 @@ describe('signed media URLs', () => {
     f.clock.advance(3_600_000);
     const expired = await request(link);
     expect(expired.statusCode).toBe(403);
-    expect(await expired.body.text()).toBe('Link expired');
+    expect(expired.headers['content-type']).toBe('application/problem+json');
+    expect(await expired.body.json()).toMatchObject({ status: 403, detail: 'Link expired' });
   });
 
   it('answers 501 without a media handler', async () => {

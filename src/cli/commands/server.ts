@@ -43,7 +43,7 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
           publicUrl,
           expectWorker: !!worker,
           oauth: buildOAuthProviders({ clock: app.clock, apps, ...(sandbox ? { sandbox } : {}) }),
-          campaigns: coreCampaignCreator(app),
+          campaigns: coreCampaignCreator(app, { sourceRoots: ctx.config().sourceRoots }),
           webhooks: platformWebhookSinks({
             ...(env.CLIPCAST_TIKTOK_CLIENT_SECRET ? { tiktokClientSecret: env.CLIPCAST_TIKTOK_CLIENT_SECRET } : {}),
             ...(env.CLIPCAST_META_APP_SECRET ? { metaAppSecret: env.CLIPCAST_META_APP_SECRET } : {}),
@@ -57,6 +57,7 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
           ...(signer ? { mediaHandler: mediaHandlerFor(app, signer) } : {}),
         });
         ctx.out.write(`clipcast API on ${url} (docs ${url}/docs)${worker ? ', worker running' : ''}\n`);
+        ctx.out.write(`POST /campaigns reads folders under: ${ctx.config().sourceRoots.join(', ') || '(none: set CLIPCAST_SOURCE_ROOTS)'}\n`);
         const running = worker?.run();
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);

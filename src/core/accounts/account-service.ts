@@ -1,3 +1,4 @@
+import { findNulByte } from '../find-nul-byte.js';
 import { InputError } from '../input-error.js';
 import { PLATFORM_IDS, parsePlatformId, type PlatformId } from '../platform-id.js';
 import type { Credentials } from '../ports/platform-adapter.js';
@@ -50,6 +51,8 @@ export class AccountService {
 
   /** Validates and stores an account; returns its public view. */
   async add(input: NewAccountInput): Promise<AccountView> {
+    const nul = findNulByte({ platform: input.platform, handle: input.handle, externalId: input.externalId, displayName: input.displayName, credentials: input.credentials }, '');
+    if (nul) throw new InputError('NUL_BYTE', `${nul} contains a NUL character (\\0)`, 'remove the NUL character; no handle, id or credential holds one', nul);
     const platform = parsePlatformId(input.platform);
     if (!platform) {
       throw new InputError('PLATFORM_UNSUPPORTED', `platform "${input.platform}" is not supported`, `use one of ${PLATFORM_IDS.join(', ')}`, 'platform');

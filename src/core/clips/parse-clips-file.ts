@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findNulByte } from '../find-nul-byte.js';
 import { InputError } from '../input-error.js';
 import { jsonErrorPosition } from './json-error-position.js';
 
@@ -62,6 +63,11 @@ export function parseClipsFile(text: string, file: string): RawClipsFile {
       'fix that field in the clips file (clip_id: a whole number from 1; copy: a string)',
       file,
     );
+  }
+  const nul = findNulByte(json, '');
+  if (nul) {
+    const place = nul.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+    throw new InputError('NUL_BYTE', `${file}: ${describeIssuePlace(place, json).replace(/:$/, '')} contains a NUL character (\\u0000)`, 'remove the NUL character from the clips file (a caption cannot hold one)', file);
   }
   return result.data;
 }

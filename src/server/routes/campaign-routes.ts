@@ -6,7 +6,7 @@ import { requirePart, type ServerContext, type ZodServer } from '../server-conte
 const createdSchema = z.object({ campaign: campaignSchema, created: z.boolean(), postCount: z.number().optional() }).meta({ id: 'CampaignCreated' });
 
 /**
- * Campaigns: create from a CLIPER folder the server can read (through the injected creator; the same
+ * Campaigns: create from a CLIPER folder under the server's source roots (through the injected creator; the same
  * request twice finds the existing campaign), list, show, cancel.
  *
  * @example
@@ -17,7 +17,7 @@ const createdSchema = z.object({ campaign: campaignSchema, created: z.boolean(),
 export function registerCampaignRoutes(server: ZodServer, ctx: ServerContext): void {
   const { store, clock } = ctx.app;
 
-  server.post('/campaigns', { schema: { tags: ['campaigns'], summary: 'Plans a campaign from a CLIPER folder', body: newCampaignSchema, response: { 200: createdSchema, 201: createdSchema, 422: problemSchema, 501: problemSchema, ...errorResponses } } }, async (request, reply) => {
+  server.post('/campaigns', { schema: { tags: ['campaigns'], summary: 'Plans a campaign from a CLIPER folder', body: newCampaignSchema, response: { 200: createdSchema, 201: createdSchema, 403: problemSchema, 422: problemSchema, 501: problemSchema, ...errorResponses } } }, async (request, reply) => {
     const creator = requirePart(ctx.parts.campaigns, 'campaign creation');
     const result = await creator.create(request.body);
     return reply.code(result.created ? 201 : 200).send({ campaign: campaignView(result.campaign), created: result.created, ...(result.postCount === undefined ? {} : { postCount: result.postCount }) });

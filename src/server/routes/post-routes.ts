@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { START_GRACE_MS } from '../../core/plan/start-date.js';
 import { StateConflictError } from '../../core/ports/store.js';
 import { HttpProblem, problemSchema } from '../problem.js';
 import { errorResponses, eventSchema, eventView, idParams, platformSchema, postSchema, postStateSchema, postView } from '../schemas.js';
@@ -71,8 +72,21 @@ export function registerPostRoutes(server: ZodServer, ctx: ServerContext): void 
 
   server.post(
     '/posts/:id/reschedule',
-    { schema: { tags: ['posts'], summary: 'Moves a post not yet started to a new time', params: idParams, body: z.object({ at: z.iso.datetime({ offset: true }) }), response: { 200: postSchema, ...conflict, ...errorResponses } } },
-    async (request) => postView(await store.reschedulePost(request.params.id, Date.parse(request.body.at), clock.now())),
+    { schema: { tags: ['posts'], summary: 'Moves a post not yet started to a new time', params: idParams, body: z.object({ at: z.iso.datetime({ offset: true }) }), response: { 200: postSchema, ...conflict, 422: problemSchema, ...errorResponses } } },
+    async (request) => {
+      const at = Date.parse(request.body.at);
+      const now = clock.now();
+      if (!Number.isFinite(at)) throw new HttpProblem(400, 'validation', `body.at: "${request.body.at}" is not a real date and time`, { errors: [{ path: 'body.at', message: 'not a real date and time' }] });
+      // As `clipcast posts reschedule` refuses it: a time in the past would publish at once, unasked.
+      if (at < now - START_GRACE_MS) {
+        throw new HttpProblem(422, 'at-in-past', `body.at ${new Date(at).toISOString()} is in the past (now is ${new Date(now).toISOString()})`, {
+          code: 'START_IN_PAST',
+          hint: 'send a later time; to publish now, send the current time',
+          errors: [{ path: 'body.at', message: 'in the past' }],
+        });
+      }
+      return postView(await store.reschedulePost(request.params.id, at, now));
+    },
   );
 
   server.post('/posts/:id/cancel', { schema: { tags: ['posts'], summary: 'Cancels a post not yet started', params: idParams, response: { 200: postSchema, ...conflict, ...errorResponses } } }, async (request) =>
