@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { engineHarness } from '../helpers/engine-harness.js';
+
+type Harness = Awaited<ReturnType<typeof engineHarness>>;
+
+/** Counts, per clip, the reels the emulator holds: exactly one each is the contract. */
+async function reelsPerClip(h: Harness): Promise<number[]> {
+  const { posts } = await h.app.store.listPosts({ limit: 100 });
+  const held = h.sandbox.instagram.published();
+  const counts: number[] = [];
+  for (const p of posts) {
+    const clip = await h.app.store.getClip(p.clipRowId);
+    counts.push(held.filter((r) => r.sha256 === clip!.mediaSha256).length);
+  }
+  return counts;
+}
+
+describe('Instagram exactly once on fault paths (real worker engine, emulator, SQLite)', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.cleanup();
+    h = undefined;
+  });
+
+  it('reads the container after media_publish published the reel and then answered a transient error: published once, not failed', async () => {
+    h = await engineHarness({ platforms: ['instagram'] });
+    const transient = { error: { message: 'An unexpected error has occurred. Please retry your request later.', type: 'OAuthException', code: 2, is_transient: true, fbtrace_id: 'x' } };
+    h.sandbox.instagram.server.faults.add({ method: 'POST', path: '/\\/media_publish$/', times: 2, fault: { kind: 'status-after', status: 500, body: transient } });
+    await h.schedule('instagram', '1m');
+    const posts = await h.drive();
+    expect(posts.map((p) => p.state)).toEqual(Array(4).fill('published'));
+    expect(await reelsPerClip(h)).toEqual([1, 1, 1, 1]);
+    expect(h.sandbox.instagram.server.faults.fired).toHaveLength(2);
+    // One media_publish per post: the retry read the container (PUBLISHED) instead of publishing again.
+    const publishes = h.sandbox.instagram.server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/media_publish'));
+    expect(publishes).toHaveLength(4);
+    for (const p of posts) {
+      const held = h.sandbox.instagram.published().find((r) => r.remoteId === p.remoteId);
+      expect(held).toBeDefined();
+    }
+    const reconciled = (await h.app.store.listEvents({})).filter((e) => e.type === 'instagram_reconciled');
+    expect(reconciled).toHaveLength(2);
+  });
+});
