@@ -41,4 +41,19 @@ describe('Instagram exactly once on fault paths (real worker engine, emulator, S
     const reconciled = (await h.app.store.listEvents({})).filter((e) => e.type === 'instagram_reconciled');
     expect(reconciled).toHaveLength(2);
   });
+
+  it('caps resumable upload attempts that move nothing, each after a backoff and a read of the container, then stops with a classified error', async () => {
+    h = await engineHarness({ platforms: ['instagram'] });
+    h.sandbox.instagram.server.faults.add({ method: 'POST', path: '/rupload.facebook.com/', times: Infinity, fault: { kind: 'reset' } });
+    await h.schedule('instagram', '1h');
+    const posts = await h.drive(h.engine, 200, async () => (await h!.app.store.listPosts({ state: 'failed' })).posts.length > 0);
+    const failed = posts.find((p) => p.state === 'failed')!;
+    expect(failed.lastError).toMatchObject({ code: 'INSTAGRAM_UPLOAD_STALLED', kind: 'invalid' });
+    const events = await h.app.store.listEvents({ postId: failed.id });
+    const waits = events.filter((e) => e.type === 'post.transition' && e.data.to === 'retry_wait');
+    expect(waits).toHaveLength(4);
+    const sends = h.sandbox.instagram.server.faults.fired.length;
+    expect(sends).toBeLessThanOrEqual(4 * 4); // at most 4 sends for each post that started
+    expect(h.sandbox.instagram.published()).toHaveLength(0);
+  });
 });

@@ -41,6 +41,12 @@ export interface InstagramConfig {
     maxWaitMs: number;
     /** Interval after `maxWaitMs`. Default 10 min (the container lives 24 h). */
     lateIntervalMs: number };
+  /**
+   * Resumable upload attempts in a row after which Meta still holds no more bytes than before (each
+   * after the engine's backoff and a read of `bytes_transferred`) before the post stops with
+   * `INSTAGRAM_UPLOAD_STALLED`. Default 4.
+   */
+  maxNoProgressUploads: number;
   /** Refresh IG Login long-lived tokens when less than this remains. Default 10 days (tokens last 60). */
   refreshBeforeExpiryMs: number;
   /** Usage percentage (X-App-Usage / X-Business-Use-Case-Usage) at which to hold off. Default 90. */
@@ -64,6 +70,7 @@ export const DEFAULT_INSTAGRAM_CONFIG: Readonly<InstagramConfig> = Object.freeze
   }),
   uploadMode: 'auto' as const,
   poll: Object.freeze({ firstDelayMs: 10_000, intervalMs: 60_000, backoff: 1.5, maxIntervalMs: 120_000, maxWaitMs: 5 * 60_000, lateIntervalMs: 10 * 60_000 }),
+  maxNoProgressUploads: 4,
   refreshBeforeExpiryMs: 10 * 86_400_000,
   usageSlowdownPct: 90,
   usageSlowdownMs: 5 * 60_000,

@@ -70,6 +70,7 @@ async function runUpload(ctx: PublishContext, deps: ResumableUploadDeps, reader:
     upload = null;
     intent = false;
   }
+  let noProgress = Number(ctx.remote['uploadNoProgress'] ?? 0);
   let restarts = 0;
   let restartReason: string | undefined;
   let authRetried = false;
@@ -82,10 +83,11 @@ async function runUpload(ctx: PublishContext, deps: ResumableUploadDeps, reader:
       upload = { protocol: YOUTUBE_UPLOAD_PROTOCOL, url, totalBytes: total, bytesAcked: 0, chunkSize: deps.config.chunkSize };
       await ctx.checkpoint({
         upload,
-        remote: { uploadSha256: ctx.media.sha256, sessionCreatedAt: now, finalChunkIntentAt: null },
+        remote: { uploadSha256: ctx.media.sha256, sessionCreatedAt: now, finalChunkIntentAt: null, uploadNoProgress: 0 },
         event: { type: 'youtube.session_created', data: { totalBytes: total, chunkSize: upload.chunkSize, ...(restartReason ? { reason: restartReason } : {}) } },
       });
       intent = false;
+      noProgress = 0;
     } else {
       const createdAt = Number(ctx.remote['sessionCreatedAt'] ?? ctx.clock.now());
       const age = { ageMs: ctx.clock.now() - createdAt, probablyExpired: ctx.clock.now() - createdAt > deps.config.sessionMaxAgeMs };
@@ -116,10 +118,19 @@ async function runUpload(ctx: PublishContext, deps: ResumableUploadDeps, reader:
       const res = await putChunk(ctx, upload, offset, end, await deps.auth.token(), deps, final, reader);
       if (res.status === 308) {
         const acked = parseRange(res.headers['range']);
-        upload = { ...upload, bytesAcked: acked };
-        await ctx.checkpoint({ upload });
-        ctx.progress?.(acked, total);
         const wait = parseRetryAfter(res.headers['retry-after'], ctx.clock.now());
+        upload = { ...upload, bytesAcked: acked };
+        if (acked <= offset) {
+          // Google kept nothing of this send. Re-sending at once is how 13 GB went out for a 22 MB clip:
+          // end the step instead (the engine backs off), ask the session first next time, and stop
+          // after `maxNoProgressSends` sends in a row without progress.
+          noProgress += 1;
+          await ctx.checkpoint({ upload, remote: { uploadNoProgress: noProgress }, event: { type: 'youtube.chunk_no_progress', data: { from: offset, to: end, acked, sends: noProgress } } });
+          throw noProgressError(offset, noProgress, deps.config.maxNoProgressSends, wait);
+        }
+        await ctx.checkpoint({ upload, ...(noProgress > 0 ? { remote: { uploadNoProgress: 0 } } : {}) });
+        noProgress = 0;
+        ctx.progress?.(acked, total);
         if (wait !== undefined) throw waitError(wait);
         offset = acked;
         continue;
@@ -234,6 +245,22 @@ async function putChunk(ctx: PublishContext, upload: UploadCheckpoint, start: nu
 export function parseRange(range: string | undefined): number {
   const m = /^bytes=0-(\d+)$/.exec((range ?? '').trim());
   return m ? Number(m[1]) + 1 : 0;
+}
+
+/**
+ * A send answered `308` without progress: `retryable` (the engine backs off, at least `Retry-After`,
+ * and the next step queries the session) until `max` sends in a row, then `invalid` (the post stops
+ * with the reason; a person can retry it).
+ */
+function noProgressError(offset: number, sends: number, max: number, retryAfterMs?: number): PublishError {
+  if (sends >= max) {
+    return new PublishError(`youtube upload stalled: Google kept none of the bytes from offset ${offset} after ${sends} sends with backoff; stopped so it cannot resend without end (retry the post later)`, {
+      platform: 'youtube', code: 'YOUTUBE_UPLOAD_STALLED', kind: 'invalid', status: 308,
+    });
+  }
+  return new PublishError(`youtube upload: chunk from offset ${offset} answered 308 without progress (${sends}/${max}); backing off, then asking the session`, {
+    platform: 'youtube', code: 'YOUTUBE_UPLOAD_NO_PROGRESS', kind: 'retryable', status: 308, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  });
 }
 
 function waitError(ms: number): PublishError {

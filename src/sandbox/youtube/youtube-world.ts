@@ -55,6 +55,11 @@ export interface YouTubeKnobs {
   audited: boolean;
   /** Thumbnail size limit in bytes (default: 2 MB before 14 Sep 2026, 50 MB since, by the clock). */
   thumbnailMaxBytes?: number;
+  /**
+   * The next this-many chunk PUTs persist nothing (each consumes one; `Infinity` for all): the body is
+   * read and counted in `received`, and the answer is `308` with the `Range` it had (no progress).
+   */
+  noProgressPuts?: number;
   /** Persist at most this many bytes of the next chunk PUT (consumed): partial persistence. 0 = nothing. */
   nextChunkPersistBytes?: number;
   /**
