@@ -64,4 +64,48 @@ describe('YouTube exactly once on fault paths (real worker engine, emulator, SQL
     expect(bytesReceived(h)).toBeLessThanOrEqual(4 * 4 * 41_116);
     expect(h.sandbox.youtube.published()).toHaveLength(0);
   });
+
+  it('finds the first video in the channel uploads when the final answer is lost and the session then 404s: no second upload', async () => {
+    h = await engineHarness({ platforms: ['youtube'] });
+    h.sandbox.youtube.knobs.loseFinalAnswer = 1;
+    await h.schedule('youtube', '1m');
+    const posts = await h.drive();
+    expect(posts.map((p) => p.state)).toEqual(Array(4).fill('published'));
+    expect(await videosPerPost(h)).toEqual([1, 1, 1, 1]);
+    const inits = h.sandbox.youtube.server.requests.filter((r) => r.method === 'POST' && r.path === '/upload/youtube/v3/videos');
+    expect(inits).toHaveLength(4);
+    const events = await h.app.store.listEvents({});
+    const found = events.filter((e) => e.type === 'youtube.lost_upload_found');
+    expect(found).toHaveLength(1);
+    const post = posts.find((p) => p.id === found[0]!.postId)!;
+    expect(post.remoteId).toBe(found[0]!.data.videoId);
+    expect(events.some((e) => e.type === 'youtube.final_answer_lost' && e.postId === post.id)).toBe(true);
+  });
+
+  it('stops for a person to review when the lost upload cannot be found, never uploads blind, and uploads once after the retry', async () => {
+    h = await engineHarness({ platforms: ['youtube'] });
+    h.sandbox.youtube.server.faults.add({ method: 'PUT', path: '/upload/youtube/v3/videos', times: 1, fault: { kind: 'reset' } });
+    await h.schedule('youtube', '1h');
+    await h.engine.runDue();
+    const [first] = (await h.app.store.listPosts({ limit: 1 })).posts;
+    expect(first).toMatchObject({ state: 'retry_wait', lastError: { kind: 'unknown_outcome' } });
+    for (const id of h.sandbox.youtube.uploads.sessions.keys()) h.sandbox.youtube.uploads.expire(id);
+    await h.drive(h.engine, 200, async () => (await h!.app.store.getPost(first!.id))!.state === 'failed');
+    const stopped = await h.app.store.getPost(first!.id);
+    expect(stopped).toMatchObject({ state: 'failed', lastError: { code: 'YOUTUBE_NEEDS_REVIEW' } });
+    expect(stopped!.lastError!.message).toMatch(/Check the channel for .* retry the post/);
+    const clip = await h.app.store.getClip(first!.clipRowId);
+    expect(h.sandbox.youtube.published().filter((v) => v.sha256 === clip!.mediaSha256)).toHaveLength(0);
+    const events = await h.app.store.listEvents({ postId: first!.id });
+    expect(events.filter((e) => e.type === 'youtube.lost_upload_not_found')).toHaveLength(3);
+    expect(events.filter((e) => e.type === 'youtube.session_created')).toHaveLength(1);
+    // A person looked at the channel and retried the post: one more look, then exactly one upload.
+    await h.app.store.retryPost(first!.id, h.clock.now());
+    const posts = await h.drive();
+    expect(posts.map((p) => p.state)).toEqual(Array(4).fill('published'));
+    expect(await videosPerPost(h)).toEqual([1, 1, 1, 1]);
+    const after = await h.app.store.listEvents({ postId: first!.id });
+    expect(after.filter((e) => e.type === 'youtube.lost_upload_absent_after_review')).toHaveLength(1);
+    expect(after.filter((e) => e.type === 'youtube.session_created')).toHaveLength(2);
+  });
 });

@@ -26,6 +26,13 @@ export interface YouTubeConfig {
    * session first. Default 4.
    */
   maxNoProgressSends: number;
+  /**
+   * Looks in the channel's uploads for a video whose final answer was lost with its session, before the
+   * post stops for a person's review (never a blind new upload). Default 3.
+   */
+  lostUploadLookups: number;
+  /** Time between those looks (a listing may lag the upload). Default 2 min. */
+  lostUploadLookupIntervalMs: number;
   /** Delay between processing polls (Google suggests 15–60 s). Default 15 s. */
   pollIntervalMs: number;
   /** Refresh the access token when it expires within this margin. Default 5 min (google-auth-library's). */
@@ -55,6 +62,8 @@ export const YOUTUBE_DEFAULTS: Readonly<YouTubeConfig> = Object.freeze({
   readBufferBytes: 1024 * 1024,
   chunkTimeoutMs: 120_000,
   maxNoProgressSends: 4,
+  lostUploadLookups: 3,
+  lostUploadLookupIntervalMs: 120_000,
   pollIntervalMs: 15_000,
   refreshMarginMs: 5 * 60_000,
   sessionMaxAgeMs: 6 * 24 * 3600_000,

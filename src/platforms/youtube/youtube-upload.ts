@@ -8,6 +8,7 @@ import { describeNetworkError, flattenHeaders, httpRequest, parseRetryAfter, typ
 import type { YouTubeAuth, YouTubeVideo } from './youtube-client.js';
 import type { YouTubeConfig } from './youtube-config.js';
 import { classifyYouTubeError } from './youtube-errors.js';
+import { settleLostUpload, uploadMarker, withMarker } from './youtube-lost-upload.js';
 import type { YouTubeUploadPlan } from './youtube-metadata.js';
 
 /** `UploadCheckpoint.protocol` of a YouTube resumable session. */
@@ -43,7 +44,11 @@ export function videoMimeType(path: string): string {
  * 3. a step that finds a checkpoint asks the session first (`Content-Range: bytes *\/N`) and continues
  *    from the last byte Google holds; only a 404/410 starts a new session, recording why;
  * 4. before the final chunk (the irreversible call) the intent is recorded; the status query then
- *    replays the final response, which gives the video even when the answer was lost.
+ *    replays the final response, which gives the video even when the answer was lost. When the session
+ *    is gone too (404 after the intent), the video is looked for in the channel's uploads by the marker
+ *    tag put in at session start (see `settleLostUpload`); what cannot be settled stops for a review;
+ * 5. a `308` that does not move `Range` ends the step (the engine backs off; the next step asks the
+ *    session), and `maxNoProgressSends` of them in a row stop the upload (`YOUTUBE_UPLOAD_STALLED`).
  * 5xx and network errors throw `retryable` (`unknown_outcome` on the final chunk); the engine retries.
  *
  * @example
@@ -70,6 +75,13 @@ async function runUpload(ctx: PublishContext, deps: ResumableUploadDeps, reader:
     upload = null;
     intent = false;
   }
+  if (typeof ctx.remote['lostFinalAt'] === 'number') {
+    // A final chunk whose answer was lost with its session: settle it before anything else.
+    const video = await settleLostUpload(ctx, deps);
+    if (video) return finish(ctx, video);
+    upload = null;
+    intent = false;
+  }
   let noProgress = Number(ctx.remote['uploadNoProgress'] ?? 0);
   let restarts = 0;
   let restartReason: string | undefined;
@@ -77,13 +89,15 @@ async function runUpload(ctx: PublishContext, deps: ResumableUploadDeps, reader:
   for (;;) {
     let offset = 0;
     if (!upload) {
-      const url = await initiate(ctx, deps);
-      const now = ctx.clock.now();
+      // The marker tag goes in at session start: it is how this video is found if the final answer is lost.
+      const { resource, marked } = withMarker(deps.plan.resource, uploadMarker(ctx.postId));
+      const startedAt = ctx.clock.now();
+      const url = await initiate(ctx, deps, resource);
       // No expiresAt: Google states no session lifetime (about a week is unconfirmed); the 404 decides.
       upload = { protocol: YOUTUBE_UPLOAD_PROTOCOL, url, totalBytes: total, bytesAcked: 0, chunkSize: deps.config.chunkSize };
       await ctx.checkpoint({
         upload,
-        remote: { uploadSha256: ctx.media.sha256, sessionCreatedAt: now, finalChunkIntentAt: null, uploadNoProgress: 0 },
+        remote: { uploadSha256: ctx.media.sha256, sessionCreatedAt: startedAt, finalChunkIntentAt: null, uploadNoProgress: 0, uploadMarked: marked },
         event: { type: 'youtube.session_created', data: { totalBytes: total, chunkSize: upload.chunkSize, ...(restartReason ? { reason: restartReason } : {}) } },
       });
       intent = false;
@@ -93,9 +107,25 @@ async function runUpload(ctx: PublishContext, deps: ResumableUploadDeps, reader:
       const age = { ageMs: ctx.clock.now() - createdAt, probablyExpired: ctx.clock.now() - createdAt > deps.config.sessionMaxAgeMs };
       const status = await deps.auth.call((token) => querySession(ctx, upload!, token, deps));
       if (status.kind === 'complete') return finish(ctx, status.video);
+      if (status.kind === 'gone' && intent) {
+        // The final chunk went out, its answer never came, and the session no longer replays it: the
+        // video may exist. Find it in the channel's uploads before any new session (never blind).
+        await ctx.checkpoint({
+          upload: null,
+          remote: { lostFinalAt: ctx.clock.now(), lostSessionCreatedAt: Number(ctx.remote['sessionCreatedAt'] ?? ctx.remote['finalChunkIntentAt'] ?? 0), lostUploadLookups: 0 },
+          event: { type: 'youtube.final_answer_lost', data: { status: status.status, ...age } },
+        });
+        const lost = { ...ctx, remote: { ...ctx.remote, lostSessionCreatedAt: Number(ctx.remote['sessionCreatedAt'] ?? ctx.remote['finalChunkIntentAt'] ?? 0), lostUploadLookups: 0 } };
+        const video = await settleLostUpload(lost, deps);
+        if (video) return finish(ctx, video);
+        restartReason = `session answered ${status.status} after the final chunk was sent; a person checked that no video exists`;
+        upload = null;
+        intent = false;
+        continue;
+      }
       if (status.kind === 'gone') {
-        restartReason = `session answered ${status.status}${intent ? ' after the final chunk was sent (outcome lost); a duplicate video is possible' : ''}`;
-        await ctx.checkpoint({ upload: null, remote: { finalChunkIntentAt: null }, event: { type: 'youtube.session_expired', data: { status: status.status, afterFinalChunkIntent: intent, ...age } } });
+        restartReason = `session answered ${status.status}`;
+        await ctx.checkpoint({ upload: null, remote: { finalChunkIntentAt: null }, event: { type: 'youtube.session_expired', data: { status: status.status, ...age } } });
         upload = null;
         if (++restarts > MAX_RESTARTS) throw new PublishError('youtube upload sessions keep expiring', { platform: 'youtube', code: 'YOUTUBE_SESSION_LOST', kind: 'retryable' });
         continue;
@@ -154,12 +184,12 @@ async function runUpload(ctx: PublishContext, deps: ResumableUploadDeps, reader:
   }
 }
 
-async function initiate(ctx: PublishContext, deps: ResumableUploadDeps): Promise<string> {
+async function initiate(ctx: PublishContext, deps: ResumableUploadDeps, resource: YouTubeUploadPlan['resource']): Promise<string> {
   const parts = 'snippet,status';
   const url =
     `${deps.config.uploadBaseUrl}/upload/youtube/v3/videos?uploadType=resumable&part=${encodeURIComponent(parts)}` +
     `&notifySubscribers=${deps.plan.notifySubscribers ? 'true' : 'false'}`;
-  const body = JSON.stringify(deps.plan.resource);
+  const body = JSON.stringify(resource);
   const res = await deps.auth.call(async (token) => {
     const r = await httpRequest(
       {

@@ -188,7 +188,16 @@ export class UploadSessions {
     session.chunkPuts += 1;
     const ok = await this.#receive(req, session, first, limit);
     if (!ok) return undefined; // connection gone: nothing to answer
-    if (session.persisted === session.total) return this.#complete(session);
+    if (session.persisted === session.total) {
+      const answer = this.#complete(session);
+      if ((this.world.knobs.loseFinalAnswer ?? 0) > 0) {
+        this.world.knobs.loseFinalAnswer! -= 1;
+        this.expire(session.id);
+        req.raw.socket.destroy();
+        return undefined;
+      }
+      return answer;
+    }
     return this.#incomplete(session);
   }
 

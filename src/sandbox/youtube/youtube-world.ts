@@ -75,6 +75,12 @@ export interface YouTubeKnobs {
    */
   finalChunkError?: { status: number; reason: string; message?: string };
   onStall?: () => void;
+  /**
+   * The next this-many completing PUTs create the video, then lose the answer (the connection drops)
+   * and the session expires at once, so a status query answers 404 (consumed one per completion): the
+   * case where only the channel's uploads can tell whether the video exists.
+   */
+  loseFinalAnswer?: number;
 }
 
 /** Shared state of the emulator's route groups. */
@@ -100,6 +106,7 @@ export const METHOD_SCOPES: Record<MeteredMethod, string[]> = {
   'videos.update': ['youtube', 'youtube.force-ssl', 'youtubepartner'],
   'playlistItems.insert': ['youtube', 'youtube.force-ssl', 'youtubepartner'],
   'playlistItems.list': ['youtube.readonly', 'youtube', 'youtube.force-ssl', 'youtubepartner'],
+  'channels.list': ['youtube.readonly', 'youtube', 'youtube.force-ssl', 'youtubepartner'],
   'videoCategories.list': ['youtube.readonly', 'youtube', 'youtube.force-ssl', 'youtubepartner'],
 };
 
