@@ -191,6 +191,11 @@ async function initiate(ctx: PublishContext, deps: ResumableUploadDeps, resource
     `&notifySubscribers=${deps.plan.notifySubscribers ? 'true' : 'false'}`;
   const body = JSON.stringify(resource);
   const res = await deps.auth.call(async (token) => {
+    // Every videos.insert call counts against the project's daily quota, retries and new sessions too.
+    const quota = await ctx.quota?.beforeCall('videos.insert');
+    if (quota && !quota.ok) {
+      throw new PublishError(`youtube videos.insert not sent: ${quota.reason}`, { platform: 'youtube', code: 'YOUTUBE_QUOTA_RESERVED', kind: 'quota', deferUntil: quota.resetAt });
+    }
     const r = await httpRequest(
       {
         method: 'POST',
