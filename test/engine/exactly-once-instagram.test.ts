@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createAdapterRegistry } from '../../src/app/adapter-registry.js';
 import { engineHarness } from '../helpers/engine-harness.js';
 
 type Harness = Awaited<ReturnType<typeof engineHarness>>;
@@ -55,5 +56,35 @@ describe('Instagram exactly once on fault paths (real worker engine, emulator, S
     const sends = h.sandbox.instagram.server.faults.fired.length;
     expect(sends).toBeLessThanOrEqual(4 * 4); // at most 4 sends for each post that started
     expect(h.sandbox.instagram.published()).toHaveLength(0);
+  });
+
+  it('polls a slow container about once a minute for 5 minutes only, then reconciles later, and publishes it once', async () => {
+    h = await engineHarness({ platforms: ['instagram'] });
+    // Meta's defaults (no test tuning): 60 s polls in a 5 min window, then reconcile checks 15 min, 30 min, … apart.
+    const registry = createAdapterRegistry({ accounts: h.app.accounts, clock: h.clock, sandbox: h.sandbox.urls });
+    const engine = h.makeEngine({ adapterFor: (a) => registry.adapterFor(a) });
+    h.sandbox.instagram.knobs.processingMs = 40 * 60_000;
+    await h.schedule('instagram', '1h');
+    const [post] = (await h.app.store.listPosts({ limit: 1 })).posts;
+    await h.drive(engine, 100, async () => (await h!.app.store.getPost(post!.id))!.state === 'published');
+    const done = (await h.app.store.getPost(post!.id))!;
+    expect(done.state).toBe('published');
+    const containerId = String(done.remote['containerId']);
+    const uploaded = (await h.app.store.listEvents({ postId: post!.id })).find((e) => e.type === 'instagram_upload_complete')!;
+    const t0 = uploaded.at;
+    const gets = h.sandbox.instagram.server.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/${containerId}`)).map((r) => r.at - t0);
+    expect(gets.length).toBeGreaterThanOrEqual(5);
+    const inWindow = gets.filter((t) => t <= 5 * 60_000);
+    expect(inWindow.length).toBeLessThanOrEqual(5);
+    expect(inWindow.every((t, i) => i === 0 || t - inWindow[i - 1]! >= 60_000)).toBe(true);
+    // Past the window: no polling, only reconcile checks with growing gaps.
+    const late = gets.filter((t) => t > 5 * 60_000);
+    expect(late.filter((t) => t < 20 * 60_000)).toEqual([]);
+    expect(late.length).toBeGreaterThanOrEqual(1);
+    expect(late.length).toBeLessThanOrEqual(3);
+    expect(late.every((t, i) => i === 0 || t - late[i - 1]! >= 15 * 60_000)).toBe(true);
+    expect(h.sandbox.instagram.published().filter((r) => r.remoteId === done.remoteId)).toHaveLength(1);
+    const windowOver = (await h.app.store.listEvents({ postId: post!.id })).filter((e) => e.type === 'instagram_poll_window_over');
+    expect(windowOver).toHaveLength(1);
   });
 });
