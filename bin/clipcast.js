@@ -6,11 +6,15 @@ import { existsSync } from 'node:fs';
 const src = new URL('../src/cli/main.ts', import.meta.url);
 const dist = new URL('../dist/cli/main.js', import.meta.url);
 let runCli;
+// Before any HTTP request: undici's WebAssembly parser stays on V8's baseline compiler (about 35 MB less
+// peak RSS per process; see src/app/process-flags.ts).
 if (existsSync(src)) {
   const { register } = await import('tsx/esm/api');
   register();
+  (await import(new URL('../src/app/process-flags.ts', import.meta.url).href)).useBaselineWasm();
   ({ runCli } = await import(src.href));
 } else if (existsSync(dist)) {
+  (await import(new URL('../dist/app/process-flags.js', import.meta.url).href)).useBaselineWasm();
   ({ runCli } = await import(dist.href));
 } else {
   process.stderr.write('clipcast is not built: run npm install (or npm run build)\n');

@@ -4,6 +4,10 @@
  */
 import { childReport } from '../lib/measure.js';
 import { uploadResumable } from '../../src/platforms/instagram/instagram-upload.js';
+import { useBaselineWasm } from '../../src/app/process-flags.js';
+
+// As the CLI does at start (see useBaselineWasm): the child measures the product's process.
+useBaselineWasm();
 
 const [uri, path, size] = process.argv.slice(2);
 const started = process.hrtime.bigint();

@@ -148,6 +148,7 @@ export class EmulatorServer {
       if (path.startsWith('/__sandbox/')) return await this.#control(method, path, req, res);
       const fault = this.faults.take(method, path);
       let dropAfter = false;
+      let after: Extract<typeof fault, { kind: 'status-after' }> | undefined;
       if (fault) {
         switch (fault.kind) {
           case 'status': {
@@ -168,6 +169,9 @@ export class EmulatorServer {
           case 'drop-response':
             dropAfter = true;
             break;
+          case 'status-after':
+            after = fault;
+            break;
         }
       }
       const match = this.#match(method, path);
@@ -181,6 +185,7 @@ export class EmulatorServer {
         req.socket.destroy();
         return;
       }
+      if (after) return send(res, { status: after.status, headers: { ...(after.headers ?? {}) }, body: after.body ?? { error: 'injected fault' } });
       if (answer) send(res, answer);
     } catch (error) {
       if (error instanceof BodyTooLargeError) return send(res, { status: 413, body: { error: 'body too large' } });

@@ -7,13 +7,17 @@
  * - `drop-response`: run the route fully (its effects happen), then destroy the connection without
  *   answering: the client cannot know the outcome. The case reconciliation exists for.
  * - `delay`: wait `ms` (real time) before running the route (a slow response).
+ * - `status-after`: run the route fully (its effects happen), then answer with this status and body
+ *   instead of the route's answer: the platform did it, then reported an error (e.g. Meta's
+ *   `media_publish` publishing the reel and answering a transient error).
  */
 export type Fault =
   | { kind: 'status'; status: number; retryAfterSec?: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'reset' }
   | { kind: 'reset-mid-body' }
   | { kind: 'drop-response' }
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  | { kind: 'status-after'; status: number; body?: unknown; headers?: Record<string, string> };
 
 /** One entry of a fault plan. */
 export interface FaultRule {

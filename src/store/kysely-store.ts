@@ -454,6 +454,14 @@ export class KyselyStore implements Store {
     });
   }
 
+  async releaseQuota(bucket: string, windowKey: string, n: number): Promise<void> {
+    await this.tx(async (trx) => {
+      const row = await trx.selectFrom('quota_usage').select('used').where('bucket', '=', bucket).where('window_key', '=', windowKey).executeTakeFirst();
+      if (!row) return;
+      await trx.updateTable('quota_usage').set({ used: Math.max(0, Number(row.used) - n) }).where('bucket', '=', bucket).where('window_key', '=', windowKey).execute();
+    });
+  }
+
   async quotaUsed(bucket: string, windowKey: string): Promise<number> {
     const row = await this.db.selectFrom('quota_usage').select('used').where('bucket', '=', bucket).where('window_key', '=', windowKey).executeTakeFirst();
     return row ? Number(row.used) : 0;

@@ -130,6 +130,12 @@ describe.each(targets)('Store contract on $name', (target) => {
     expect(await store.reserveQuota('youtube:proj', '2025-12-01', 1, 2)).toBe(true);
     expect(await store.reserveQuota('youtube:proj', '2025-12-01', 1, 2)).toBe(false);
     expect(await store.quotaUsed('youtube:proj', '2025-12-01')).toBe(2);
+    await store.releaseQuota('youtube:proj', '2025-12-01', 1);
+    expect(await store.quotaUsed('youtube:proj', '2025-12-01')).toBe(1);
+    await store.releaseQuota('youtube:proj', '2025-12-01', 5);
+    expect(await store.quotaUsed('youtube:proj', '2025-12-01')).toBe(0);
+    await store.releaseQuota('youtube:proj', '2025-12-02', 1); // nothing reserved that day: no row, no error
+    expect(await store.quotaUsed('youtube:proj', '2025-12-02')).toBe(0);
   });
 
   it('pauses and resumes the posts of an account', async () => {

@@ -8,6 +8,7 @@ import { silentLogger } from '../ports/notifier.js';
 import type { MediaInfo, PlatformAdapter, PublishContext, StepResult } from '../ports/platform-adapter.js';
 import { LeaseLostError, type AccountRecord, type ClipRecord, type PostError, type PostRecord, type Store } from '../ports/store.js';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-policy.js';
+import { quotaGateFor, releaseUnusedQuota, spentUntil } from './quota-gate.js';
 import { TokenRefresher } from './token-refresher.js';
 
 /** Live activity for progress views (not durable). */
@@ -44,9 +45,10 @@ export interface EngineOptions {
   /** Renews leases of running steps on this real-time interval in ms (default leaseMs / 3; 0 disables). */
   renewEveryMs?: number;
   /**
-   * A quota a post must reserve before its first step (e.g. YouTube's daily inserts per project). The
-   * engine reserves it once per post in the store; when the window is full the post is deferred to
-   * `resetAt`, never failed.
+   * A quota counted per call (e.g. YouTube's daily `videos.insert` per project). The engine reserves one
+   * unit before a post's first step (a full window defers the post to `resetAt`, never fails it), the
+   * adapter asks `ctx.quota` before every further call, a post that fails before any call gives its unit
+   * back, and a bucket the platform reported spent defers every post of it until the reset.
    */
   quotaFor?: (post: PostRecord, account: AccountRecord) => QuotaRequirement | null;
 }
@@ -213,13 +215,16 @@ export class Engine {
     const need = this.#o.quotaFor?.(post, account);
     if (!need || post.remote.quotaReserved) return true;
     const { store, clock } = this.#o;
-    if (await store.reserveQuota(need.bucket, need.windowKey, need.amount, need.limit)) {
-      await store.checkpoint(post.id, this.#o.workerId, { remote: { quotaReserved: `${need.bucket}@${need.windowKey}` }, event: { type: 'quota.reserved', data: { bucket: need.bucket, window: need.windowKey, amount: need.amount } } }, clock.now());
-      post.remote = { ...post.remote, quotaReserved: `${need.bucket}@${need.windowKey}` };
+    const spent = await spentUntil(store, need.bucket, clock.now());
+    if (spent === undefined && (await store.reserveQuota(need.bucket, need.windowKey, need.amount, need.limit))) {
+      await store.checkpoint(post.id, this.#o.workerId, { remote: { quotaReserved: `${need.bucket}@${need.windowKey}`, quotaAmount: need.amount }, event: { type: 'quota.reserved', data: { bucket: need.bucket, window: need.windowKey, amount: need.amount } } }, clock.now());
+      post.remote = { ...post.remote, quotaReserved: `${need.bucket}@${need.windowKey}`, quotaAmount: need.amount };
       return true;
     }
-    await this.#finish(post, { state: 'deferred', nextAttemptAt: need.resetAt, detail: `quota: ${need.reason}; next try ${new Date(need.resetAt).toISOString()}` });
-    await this.#o.notifier?.notify('post.deferred', { postId: post.id, clipId: post.clipId, platform: post.platform, until: new Date(need.resetAt).toISOString(), reason: need.reason });
+    const until = spent ?? need.resetAt;
+    const reason = spent === undefined ? need.reason : 'the platform reported the quota used up';
+    await this.#finish(post, { state: 'deferred', nextAttemptAt: until, detail: `quota: ${reason}; next try ${new Date(until).toISOString()}` });
+    await this.#o.notifier?.notify('post.deferred', { postId: post.id, clipId: post.clipId, platform: post.platform, until: new Date(until).toISOString(), reason });
     return false;
   }
 
@@ -248,6 +253,8 @@ export class Engine {
         saveCredentials: (credentials, expiresAt) => this.#o.accounts.saveCredentials(account.id, credentials, expiresAt),
         progress: (bytes, total) => this.#o.onActivity?.({ type: 'upload', postId: post.id, platform: post.platform, bytes, total }),
       };
+      const quotaFor = this.#o.quotaFor;
+      if (quotaFor && quotaFor(post, account)) ctx.quota = quotaGateFor({ store, clock, post, account, quotaFor, checkpoint: ctx.checkpoint });
       result = await adapter.step(ctx);
     } catch (error) {
       if (error instanceof LeaseLostError) {
@@ -324,6 +331,8 @@ export class Engine {
   }
 
   async #fail(post: PostRecord, error: PostError, attempt?: number): Promise<void> {
+    const fresh = await this.#o.store.getPost(post.id);
+    if (fresh) await releaseUnusedQuota(this.#o.store, fresh, this.#o.workerId, this.#o.clock.now()).catch((e: unknown) => this.#o.logger.warn({ postId: post.id, err: describe(e) }, 'could not release the quota reservation'));
     await this.#finish(post, { state: 'failed', error, ...(attempt !== undefined ? { attempt } : {}) });
     await this.#o.notifier?.notify('post.failed', { postId: post.id, campaignId: post.campaignId, clipId: post.clipId, platform: post.platform, code: error.code, reason: error.message });
     this.#o.logger.warn({ postId: post.id, clipId: post.clipId, platform: post.platform, code: error.code }, `failed: ${error.message}`);

@@ -100,6 +100,25 @@ export interface PublishContext {
   saveCredentials(credentials: Credentials, expiresAt?: number): Promise<void>;
   /** Reports upload progress for progress views (not durable). */
   progress?(bytesSent: number, totalBytes: number): void;
+  /**
+   * The post's platform quota counted per call (e.g. YouTube's daily `videos.insert` per project),
+   * present when the engine counts one for this post. Adapters ask before every counted call.
+   */
+  quota?: QuotaGate;
+}
+
+/** The answer of {@link QuotaGate.beforeCall}: go, or defer until `resetAt`. */
+export type QuotaAnswer = { ok: true } | { ok: false; resetAt: number; reason: string };
+
+/** Per-call quota counting, shared through the store by every worker. */
+export interface QuotaGate {
+  /**
+   * Counts one call about to be made (retries and new sessions included). `ok: false` when the window
+   * is full or the platform said the quota is used up: the adapter must not call, and defers the post.
+   */
+  beforeCall(what: string): Promise<QuotaAnswer>;
+  /** The platform answered "quota exceeded": no call of this quota, for any post, until `until`. */
+  spent(until: number, reason: string): Promise<void>;
 }
 
 /**

@@ -230,6 +230,8 @@ export interface Store {
 
   /** Adds `n` to a quota window if it stays within `limit`; returns whether it did. */
   reserveQuota(bucket: string, windowKey: string, n: number, limit: number): Promise<boolean>;
+  /** Takes `n` back from a quota window (never below 0): a reservation that was not used. */
+  releaseQuota(bucket: string, windowKey: string, n: number): Promise<void>;
   quotaUsed(bucket: string, windowKey: string): Promise<number>;
 
   insertWebhookEndpoint(endpoint: WebhookEndpointRecord): Promise<void>;

@@ -112,9 +112,17 @@ export class InstagramAdapter implements PlatformAdapter {
       if (phase?.status === 'complete') return this.#uploaded(env, 'already complete');
       offset = Math.min(phase?.bytes_transferred ?? 0, ctx.media.size);
     }
+    // The same rule as YouTube's 308 without progress: every send follows the engine's backoff and a
+    // fresh read of what Meta holds; sends in a row that move nothing are capped, then the post stops.
+    const noProgress = (remote.uploadAttempts ?? 0) > 0 && offset <= (remote.uploadOffset ?? 0) ? (remote.uploadNoProgress ?? 0) + 1 : 0;
+    if (noProgress >= this.options.config.maxNoProgressUploads) {
+      throw new PublishError(`Instagram resumable upload stalled: Meta holds ${offset} of ${ctx.media.size} bytes and the last ${noProgress} sends (each after a backoff) moved nothing; stopped (retry the post later)`, {
+        platform: 'instagram', code: 'INSTAGRAM_UPLOAD_STALLED', kind: 'invalid',
+      });
+    }
     holdOffIfBusy(env, 'the upload');
     await ctx.checkpoint({
-      remote: { uploadAttempts: (remote.uploadAttempts ?? 0) + 1 },
+      remote: { uploadAttempts: (remote.uploadAttempts ?? 0) + 1, uploadOffset: offset, uploadNoProgress: noProgress },
       upload: { protocol: 'instagram-rupload', url: uri, totalBytes: ctx.media.size, bytesAcked: offset, chunkSize: ctx.media.size - offset, expiresAt: ctx.upload?.expiresAt ?? (remote.containerCreatedAt ?? ctx.clock.now()) + DAY },
       event: offset > 0 ? { type: 'instagram_upload_resumed', data: { containerId, offset } } : undefined,
     });

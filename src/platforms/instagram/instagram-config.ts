@@ -35,12 +35,23 @@ export interface InstagramConfig {
    * `resumable-everywhere` also tries resumable on Instagram Login (unconfirmed). `video-url`: always pull.
    */
   uploadMode: 'auto' | 'resumable-everywhere' | 'video-url';
-  /** Polling of the container: first check, interval, growth, cap per interval. Defaults 10 s, 60 s, ×1.5, 120 s. */
+  /**
+   * Polling of the container within Meta's advice (correction 2: about once a minute, for no more than
+   * 5 minutes): first check, interval, growth, cap per interval. Defaults 60 s, 60 s, ×1, 60 s.
+   */
   poll: { firstDelayMs: number; intervalMs: number; backoff: number; maxIntervalMs: number;
-    /** After this long without FINISHED, poll rarely (a timeout to reconcile later, not an error). Default 5 min (Meta's advice). */
+    /** Polling window: after this long without FINISHED the container is a timeout to reconcile later, not polled on. Default 5 min. */
     maxWaitMs: number;
-    /** Interval after `maxWaitMs`. Default 10 min (the container lives 24 h). */
-    lateIntervalMs: number };
+    /** First reconcile check after the window; each next one waits twice as long. Default 15 min (the container lives 24 h). */
+    lateIntervalMs: number;
+    /** Longest gap between reconcile checks. Default 2 h. */
+    maxLateIntervalMs: number };
+  /**
+   * Resumable upload attempts in a row after which Meta still holds no more bytes than before (each
+   * after the engine's backoff and a read of `bytes_transferred`) before the post stops with
+   * `INSTAGRAM_UPLOAD_STALLED`. Default 4.
+   */
+  maxNoProgressUploads: number;
   /** Refresh IG Login long-lived tokens when less than this remains. Default 10 days (tokens last 60). */
   refreshBeforeExpiryMs: number;
   /** Usage percentage (X-App-Usage / X-Business-Use-Case-Usage) at which to hold off. Default 90. */
@@ -63,7 +74,8 @@ export const DEFAULT_INSTAGRAM_CONFIG: Readonly<InstagramConfig> = Object.freeze
     rupload: 'https://rupload.facebook.com',
   }),
   uploadMode: 'auto' as const,
-  poll: Object.freeze({ firstDelayMs: 10_000, intervalMs: 60_000, backoff: 1.5, maxIntervalMs: 120_000, maxWaitMs: 5 * 60_000, lateIntervalMs: 10 * 60_000 }),
+  poll: Object.freeze({ firstDelayMs: 60_000, intervalMs: 60_000, backoff: 1, maxIntervalMs: 60_000, maxWaitMs: 5 * 60_000, lateIntervalMs: 15 * 60_000, maxLateIntervalMs: 2 * 3_600_000 }),
+  maxNoProgressUploads: 4,
   refreshBeforeExpiryMs: 10 * 86_400_000,
   usageSlowdownPct: 90,
   usageSlowdownMs: 5 * 60_000,

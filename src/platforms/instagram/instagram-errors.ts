@@ -13,19 +13,26 @@ export interface GraphErrorBody {
   error_user_msg?: string;
 }
 
-/** Messages for the publishing subcodes (§7.3 and the observed table), used for container `ERROR`s. */
+/** A message for every documented publishing subcode (§7.3) and the observed ones, used for container `ERROR`s and Graph errors. */
 export const INSTAGRAM_SUBCODE_MESSAGES: Readonly<Record<number, string>> = Object.freeze({
   2207001: 'Instagram server error',
   2207003: 'Meta timed out downloading the video',
+  2207004: 'the image is larger than 8 MiB (a cover image must stay under 8 MB)',
+  2207005: 'unsupported image format; use JPEG (e.g. for the cover image)',
   2207006: 'media not found (permission or expired token)',
   2207008: 'the container is missing or expired',
+  2207009: 'image aspect ratio outside 4:5 to 1.91:1',
   2207010: 'caption longer than 2,200 characters',
   2207018: 'a collaborator could not be tagged',
   2207020: 'the media expired; upload it again',
   2207023: 'unknown media_type',
   2207026: 'unsupported video format (MP4/MOV, H.264/HEVC, faststart, no edit lists, ≤300 MB); re-encode it',
   2207027: 'media not ready for publishing yet',
+  2207028: 'a carousel needs 2 to 10 items',
   2207032: 'Meta failed to create the media container',
+  2207035: 'product tags could not be applied',
+  2207036: 'product tags could not be applied',
+  2207037: 'product tags could not be applied',
   2207040: 'more than 20 @mentions',
   2207042: 'the daily publishing limit is reached',
   2207050: 'the Instagram account is inactive, checkpointed or restricted; the user must fix it in the Instagram app',
@@ -33,6 +40,7 @@ export const INSTAGRAM_SUBCODE_MESSAGES: Readonly<Record<number, string>> = Obje
   2207052: 'Meta could not fetch the video from its URL (must be public, direct and support Range)',
   2207053: 'unknown video upload error',
   2207057: 'thumb_offset is outside the video duration',
+  2207073: 'this media type cannot be deleted',
   2207076: 'video processing rejected (not servable or not compliant when fetched)',
   2207077: 'video download failed (host without Range support or temporary)',
   2207081: 'the account is not eligible for trial reels',

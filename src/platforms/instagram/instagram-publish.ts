@@ -34,8 +34,10 @@ export async function publishContainer(env: StepEnv): Promise<StepResult> {
   try {
     mediaId = (await client.publish(creds.flavour, creds.accessToken, creds.igUserId, containerId)).id;
   } catch (error) {
-    // A definite answer means nothing was published: the intent is void. No answer: keep it, reconcile.
-    if (error instanceof PublishError && error.kind !== 'unknown_outcome') {
+    // Only an answer that proves nothing was published voids the intent. A transient error (code 1/2,
+    // 5xx, rate limits) or no answer does not: Meta may have published and then reported an error, so
+    // the intent stays and the next step GETs the container before any new media_publish.
+    if (error instanceof PublishError && publishRefused(error)) {
       await ctx.checkpoint({ remote: { publishIntentAt: null } });
       if (error.code === 'INSTAGRAM_NOT_READY') return { status: 'continue', next: 'processing', delayMs: config.poll.intervalMs };
       if (error.platformCode === '24/2207008') await resetContainer(env, 'container missing at publish');
@@ -43,6 +45,16 @@ export async function publishContainer(env: StepEnv): Promise<StepResult> {
     throw error;
   }
   return finish(env, mediaId, 'instagram_published');
+}
+
+/**
+ * Whether a `media_publish` error proves the reel was not published: the container was not ready
+ * (9007/2207027) or is gone (24/2207008), the quota is used up, the token or the request was refused.
+ * Transient errors and lost answers prove nothing.
+ */
+function publishRefused(error: PublishError): boolean {
+  if (error.code === 'INSTAGRAM_NOT_READY' || error.platformCode === '24/2207008') return true;
+  return error.kind === 'invalid' || error.kind === 'quota' || error.kind === 'needs_reauth';
 }
 
 /**

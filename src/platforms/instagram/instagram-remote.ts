@@ -18,8 +18,13 @@ export interface InstagramRemote {
   uploadUri?: string | null;
   uploaded?: boolean;
   uploadAttempts?: number;
+  /** Offset the last upload attempt started from, and how many attempts in a row moved nothing. */
+  uploadOffset?: number;
+  uploadNoProgress?: number;
   pollStartedAt?: number | null;
   polls?: number;
+  /** Reconcile checks made after the polling window. */
+  lateChecks?: number;
   publishIntentAt?: number | null;
   publishAttempts?: number;
   containerResets?: number;
@@ -46,7 +51,7 @@ export async function resetContainer(env: StepEnv, reason: string): Promise<void
   await env.ctx.checkpoint({
     remote: {
       containerId: null, containerMode: null, containerCreatedAt: null, uploadUri: null, uploaded: false,
-      uploadAttempts: 0, pollStartedAt: null, polls: 0, publishIntentAt: null, containerResets: (env.remote.containerResets ?? 0) + 1,
+      uploadAttempts: 0, uploadOffset: 0, uploadNoProgress: 0, pollStartedAt: null, polls: 0, lateChecks: 0, publishIntentAt: null, containerResets: (env.remote.containerResets ?? 0) + 1,
     },
     upload: null,
     event: { type: 'instagram_container_reset', data: { containerId: env.remote.containerId ?? null, reason } },

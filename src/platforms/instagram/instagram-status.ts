@@ -4,8 +4,9 @@ import { containerError } from './instagram-errors.js';
 import { paced, resetContainer, type StepEnv } from './instagram-remote.js';
 
 /**
- * The processing step: one `GET /{container-id}`. IN_PROGRESS polls again with backoff (about once a
- * minute, rarer after `maxWaitMs`: a timeout to check later, never a publish attempt); FINISHED moves
+ * The processing step: one `GET /{container-id}`. IN_PROGRESS polls again about once a minute within
+ * Meta's advised window (`maxWaitMs`, 5 min), then only reconciles later with growing gaps (never a
+ * publish attempt before FINISHED); FINISHED moves
  * to publishing; ERROR and EXPIRED end with a clear error (a new container next time when that can help).
  *
  * @example
@@ -41,15 +42,21 @@ export async function pollContainer(env: StepEnv, onPublished: () => Promise<Ste
       const polls = (remote.polls ?? 0) + 1;
       const started = remote.pollStartedAt ?? now;
       const waited = now - started;
-      const { intervalMs, backoff, maxIntervalMs, maxWaitMs, lateIntervalMs } = config.poll;
-      let delayMs = Math.min(maxIntervalMs, Math.round(intervalMs * backoff ** Math.max(0, polls - 1)));
-      let note = `container ${id} still IN_PROGRESS (poll ${polls})`;
+      const { intervalMs, backoff, maxIntervalMs, maxWaitMs, lateIntervalMs, maxLateIntervalMs } = config.poll;
       if (waited >= maxWaitMs) {
-        delayMs = lateIntervalMs;
-        note = `container ${id} not ready after ${Math.round(waited / 1000)} s; checking again later`;
+        // Past Meta's advised window: no more polling. The container lives 24 h, so reconcile it later
+        // with growing gaps (FINISHED then publishes, EXPIRED makes a new container).
+        const late = (remote.lateChecks ?? 0) + 1;
+        const delayMs = Math.min(maxLateIntervalMs, lateIntervalMs * 2 ** (late - 1));
+        await ctx.checkpoint({
+          remote: { polls, pollStartedAt: started, lateChecks: late },
+          ...(late === 1 ? { event: { type: 'instagram_poll_window_over', data: { containerId: id, polls, waitedMs: waited } } } : {}),
+        });
+        return { status: 'continue', next: 'processing', delayMs: paced(env, delayMs), note: `container ${id} not ready within the ${Math.round(maxWaitMs / 60_000)} min polling window; reconciling in ${Math.round(delayMs / 60_000)} min (check ${late})` };
       }
+      const delayMs = Math.min(maxIntervalMs, Math.round(intervalMs * backoff ** Math.max(0, polls - 1)));
       await ctx.checkpoint({ remote: { polls, pollStartedAt: started } });
-      return { status: 'continue', next: 'processing', delayMs: paced(env, delayMs), note };
+      return { status: 'continue', next: 'processing', delayMs: paced(env, delayMs), note: `container ${id} still IN_PROGRESS (poll ${polls})` };
     }
   }
 }

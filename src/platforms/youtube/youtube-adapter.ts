@@ -41,6 +41,16 @@ export class YouTubeAdapter implements PlatformAdapter {
   }
 
   async step(ctx: PublishContext): Promise<StepResult> {
+    try {
+      return await this.#step(ctx);
+    } catch (error) {
+      // Google said the project's quota is spent: every post of the project waits for the reset together.
+      if (isPublishError(error) && error.code === 'YOUTUBE_QUOTA_EXCEEDED' && error.deferUntil !== undefined) await ctx.quota?.spent(error.deferUntil, error.message);
+      throw error;
+    }
+  }
+
+  async #step(ctx: PublishContext): Promise<StepResult> {
     const plan = planYouTubeUpload(ctx.content, ctx.media, ctx.account.credentials, this.#config.defaultCategoryId);
     const auth = new YouTubeAuth(ctx, this.#config, this.#http);
     const videoId = typeof ctx.remote['videoId'] === 'string' ? ctx.remote['videoId'] : undefined;

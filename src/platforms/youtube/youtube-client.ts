@@ -12,7 +12,7 @@ import { refreshInputs, refreshYouTubeToken } from './youtube-oauth.js';
 /** The slice of a `youtube#video` the adapter reads. */
 export interface YouTubeVideo {
   id: string;
-  snippet?: { title?: string; channelId?: string };
+  snippet?: { title?: string; description?: string; channelId?: string; publishedAt?: string; tags?: string[] };
   status?: { uploadStatus?: string; privacyStatus?: string; failureReason?: string; rejectionReason?: string };
   processingDetails?: { processingStatus?: string; processingFailureReason?: string; processingProgress?: { partsTotal?: string; partsProcessed?: string; timeLeftMs?: string } };
 }
@@ -84,6 +84,30 @@ export class YouTubeClient {
     const url = `${this.config.apiBaseUrl}/youtube/v3/videos?part=status,processingDetails,snippet&id=${encodeURIComponent(id)}`;
     const res = await this.#json('GET', url, token, undefined, 'youtube videos.list', true, signal);
     return (JSON.parse(res.text) as { items?: YouTubeVideo[] }).items?.[0];
+  }
+
+  /** `videos.list?part=…&id=a,b,…` (1 unit, up to 50 ids). */
+  async listVideos(token: string, ids: string[], parts: string[], signal?: AbortSignal): Promise<YouTubeVideo[]> {
+    if (!ids.length) return [];
+    const url = `${this.config.apiBaseUrl}/youtube/v3/videos?part=${encodeURIComponent(parts.join(','))}&id=${encodeURIComponent(ids.slice(0, 50).join(','))}`;
+    const res = await this.#json('GET', url, token, undefined, 'youtube videos.list', true, signal);
+    return (JSON.parse(res.text) as { items?: YouTubeVideo[] }).items ?? [];
+  }
+
+  /** The channel's uploads playlist (`channels.list?mine=true&part=contentDetails`, 1 unit). */
+  async uploadsPlaylist(token: string, signal?: AbortSignal): Promise<string | undefined> {
+    const url = `${this.config.apiBaseUrl}/youtube/v3/channels?part=contentDetails&mine=true`;
+    const res = await this.#json('GET', url, token, undefined, 'youtube channels.list', true, signal);
+    const items = (JSON.parse(res.text) as { items?: { contentDetails?: { relatedPlaylists?: { uploads?: string } } }[] }).items;
+    return items?.[0]?.contentDetails?.relatedPlaylists?.uploads || undefined;
+  }
+
+  /** The newest items of a playlist, newest first for the uploads playlist (`playlistItems.list`, 1 unit). */
+  async playlistVideos(token: string, playlistId: string, max: number, signal?: AbortSignal): Promise<{ videoId: string; publishedAt?: string }[]> {
+    const url = `${this.config.apiBaseUrl}/youtube/v3/playlistItems?part=snippet&maxResults=${max}&playlistId=${encodeURIComponent(playlistId)}`;
+    const res = await this.#json('GET', url, token, undefined, 'youtube playlistItems.list', true, signal);
+    const items = (JSON.parse(res.text) as { items?: { snippet?: { publishedAt?: string; resourceId?: { videoId?: string } } }[] }).items ?? [];
+    return items.flatMap((it) => (it.snippet?.resourceId?.videoId ? [{ videoId: it.snippet.resourceId.videoId, publishedAt: it.snippet.publishedAt }] : []));
   }
 
   /** `thumbnails.set` with the image streamed from disk (≤ 2 MB works under the old and new limits). */

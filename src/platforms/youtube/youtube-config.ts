@@ -20,6 +20,19 @@ export interface YouTubeConfig {
   readBufferBytes: number;
   /** Time a chunk PUT may take to answer, ms. Default 120 s. */
   chunkTimeoutMs: number;
+  /**
+   * Sends of a chunk that Google answers `308` without moving `Range` before the upload stops with
+   * `YOUTUBE_UPLOAD_STALLED`; each one ends the step (the engine backs off) and the next step asks the
+   * session first. Default 4.
+   */
+  maxNoProgressSends: number;
+  /**
+   * Looks in the channel's uploads for a video whose final answer was lost with its session, before the
+   * post stops for a person's review (never a blind new upload). Default 3.
+   */
+  lostUploadLookups: number;
+  /** Time between those looks (a listing may lag the upload). Default 2 min. */
+  lostUploadLookupIntervalMs: number;
   /** Delay between processing polls (Google suggests 15–60 s). Default 15 s. */
   pollIntervalMs: number;
   /** Refresh the access token when it expires within this margin. Default 5 min (google-auth-library's). */
@@ -48,6 +61,9 @@ export const YOUTUBE_DEFAULTS: Readonly<YouTubeConfig> = Object.freeze({
   chunkSize: 8 * 1024 * 1024,
   readBufferBytes: 1024 * 1024,
   chunkTimeoutMs: 120_000,
+  maxNoProgressSends: 4,
+  lostUploadLookups: 3,
+  lostUploadLookupIntervalMs: 120_000,
   pollIntervalMs: 15_000,
   refreshMarginMs: 5 * 60_000,
   sessionMaxAgeMs: 6 * 24 * 3600_000,
@@ -70,6 +86,9 @@ export function youTubeConfig(partial: Partial<YouTubeConfig> = {}): Readonly<Yo
   const config = { ...YOUTUBE_DEFAULTS, ...partial };
   if (!Number.isInteger(config.chunkSize) || config.chunkSize <= 0 || config.chunkSize % YOUTUBE_CHUNK_QUANTUM !== 0) {
     throw new Error(`youtube chunkSize must be a positive multiple of 262144 bytes (256 KiB), got ${config.chunkSize}`);
+  }
+  if (!Number.isInteger(config.maxNoProgressSends) || config.maxNoProgressSends < 1) {
+    throw new Error(`youtube maxNoProgressSends must be a positive integer, got ${config.maxNoProgressSends}`);
   }
   return Object.freeze(config);
 }

@@ -8,6 +8,7 @@ import { describeNetworkError, flattenHeaders, httpRequest, parseRetryAfter, typ
 import type { YouTubeAuth, YouTubeVideo } from './youtube-client.js';
 import type { YouTubeConfig } from './youtube-config.js';
 import { classifyYouTubeError } from './youtube-errors.js';
+import { settleLostUpload, uploadMarker, withMarker } from './youtube-lost-upload.js';
 import type { YouTubeUploadPlan } from './youtube-metadata.js';
 
 /** `UploadCheckpoint.protocol` of a YouTube resumable session. */
@@ -43,7 +44,11 @@ export function videoMimeType(path: string): string {
  * 3. a step that finds a checkpoint asks the session first (`Content-Range: bytes *\/N`) and continues
  *    from the last byte Google holds; only a 404/410 starts a new session, recording why;
  * 4. before the final chunk (the irreversible call) the intent is recorded; the status query then
- *    replays the final response, which gives the video even when the answer was lost.
+ *    replays the final response, which gives the video even when the answer was lost. When the session
+ *    is gone too (404 after the intent), the video is looked for in the channel's uploads by the marker
+ *    tag put in at session start (see `settleLostUpload`); what cannot be settled stops for a review;
+ * 5. a `308` that does not move `Range` ends the step (the engine backs off; the next step asks the
+ *    session), and `maxNoProgressSends` of them in a row stop the upload (`YOUTUBE_UPLOAD_STALLED`).
  * 5xx and network errors throw `retryable` (`unknown_outcome` on the final chunk); the engine retries.
  *
  * @example
@@ -70,30 +75,57 @@ async function runUpload(ctx: PublishContext, deps: ResumableUploadDeps, reader:
     upload = null;
     intent = false;
   }
+  if (typeof ctx.remote['lostFinalAt'] === 'number') {
+    // A final chunk whose answer was lost with its session: settle it before anything else.
+    const video = await settleLostUpload(ctx, deps);
+    if (video) return finish(ctx, video);
+    upload = null;
+    intent = false;
+  }
+  let noProgress = Number(ctx.remote['uploadNoProgress'] ?? 0);
   let restarts = 0;
   let restartReason: string | undefined;
   let authRetried = false;
   for (;;) {
     let offset = 0;
     if (!upload) {
-      const url = await initiate(ctx, deps);
-      const now = ctx.clock.now();
+      // The marker tag goes in at session start: it is how this video is found if the final answer is lost.
+      const { resource, marked } = withMarker(deps.plan.resource, uploadMarker(ctx.postId));
+      const startedAt = ctx.clock.now();
+      const url = await initiate(ctx, deps, resource);
       // No expiresAt: Google states no session lifetime (about a week is unconfirmed); the 404 decides.
       upload = { protocol: YOUTUBE_UPLOAD_PROTOCOL, url, totalBytes: total, bytesAcked: 0, chunkSize: deps.config.chunkSize };
       await ctx.checkpoint({
         upload,
-        remote: { uploadSha256: ctx.media.sha256, sessionCreatedAt: now, finalChunkIntentAt: null },
+        remote: { uploadSha256: ctx.media.sha256, sessionCreatedAt: startedAt, finalChunkIntentAt: null, uploadNoProgress: 0, uploadMarked: marked },
         event: { type: 'youtube.session_created', data: { totalBytes: total, chunkSize: upload.chunkSize, ...(restartReason ? { reason: restartReason } : {}) } },
       });
       intent = false;
+      noProgress = 0;
     } else {
       const createdAt = Number(ctx.remote['sessionCreatedAt'] ?? ctx.clock.now());
       const age = { ageMs: ctx.clock.now() - createdAt, probablyExpired: ctx.clock.now() - createdAt > deps.config.sessionMaxAgeMs };
       const status = await deps.auth.call((token) => querySession(ctx, upload!, token, deps));
       if (status.kind === 'complete') return finish(ctx, status.video);
+      if (status.kind === 'gone' && intent) {
+        // The final chunk went out, its answer never came, and the session no longer replays it: the
+        // video may exist. Find it in the channel's uploads before any new session (never blind).
+        await ctx.checkpoint({
+          upload: null,
+          remote: { lostFinalAt: ctx.clock.now(), lostSessionCreatedAt: Number(ctx.remote['sessionCreatedAt'] ?? ctx.remote['finalChunkIntentAt'] ?? 0), lostUploadLookups: 0 },
+          event: { type: 'youtube.final_answer_lost', data: { status: status.status, ...age } },
+        });
+        const lost = { ...ctx, remote: { ...ctx.remote, lostSessionCreatedAt: Number(ctx.remote['sessionCreatedAt'] ?? ctx.remote['finalChunkIntentAt'] ?? 0), lostUploadLookups: 0 } };
+        const video = await settleLostUpload(lost, deps);
+        if (video) return finish(ctx, video);
+        restartReason = `session answered ${status.status} after the final chunk was sent; a person checked that no video exists`;
+        upload = null;
+        intent = false;
+        continue;
+      }
       if (status.kind === 'gone') {
-        restartReason = `session answered ${status.status}${intent ? ' after the final chunk was sent (outcome lost); a duplicate video is possible' : ''}`;
-        await ctx.checkpoint({ upload: null, remote: { finalChunkIntentAt: null }, event: { type: 'youtube.session_expired', data: { status: status.status, afterFinalChunkIntent: intent, ...age } } });
+        restartReason = `session answered ${status.status}`;
+        await ctx.checkpoint({ upload: null, remote: { finalChunkIntentAt: null }, event: { type: 'youtube.session_expired', data: { status: status.status, ...age } } });
         upload = null;
         if (++restarts > MAX_RESTARTS) throw new PublishError('youtube upload sessions keep expiring', { platform: 'youtube', code: 'YOUTUBE_SESSION_LOST', kind: 'retryable' });
         continue;
@@ -116,10 +148,19 @@ async function runUpload(ctx: PublishContext, deps: ResumableUploadDeps, reader:
       const res = await putChunk(ctx, upload, offset, end, await deps.auth.token(), deps, final, reader);
       if (res.status === 308) {
         const acked = parseRange(res.headers['range']);
-        upload = { ...upload, bytesAcked: acked };
-        await ctx.checkpoint({ upload });
-        ctx.progress?.(acked, total);
         const wait = parseRetryAfter(res.headers['retry-after'], ctx.clock.now());
+        upload = { ...upload, bytesAcked: acked };
+        if (acked <= offset) {
+          // Google kept nothing of this send. Re-sending at once is how 13 GB went out for a 22 MB clip:
+          // end the step instead (the engine backs off), ask the session first next time, and stop
+          // after `maxNoProgressSends` sends in a row without progress.
+          noProgress += 1;
+          await ctx.checkpoint({ upload, remote: { uploadNoProgress: noProgress }, event: { type: 'youtube.chunk_no_progress', data: { from: offset, to: end, acked, sends: noProgress } } });
+          throw noProgressError(offset, noProgress, deps.config.maxNoProgressSends, wait);
+        }
+        await ctx.checkpoint({ upload, ...(noProgress > 0 ? { remote: { uploadNoProgress: 0 } } : {}) });
+        noProgress = 0;
+        ctx.progress?.(acked, total);
         if (wait !== undefined) throw waitError(wait);
         offset = acked;
         continue;
@@ -143,13 +184,18 @@ async function runUpload(ctx: PublishContext, deps: ResumableUploadDeps, reader:
   }
 }
 
-async function initiate(ctx: PublishContext, deps: ResumableUploadDeps): Promise<string> {
+async function initiate(ctx: PublishContext, deps: ResumableUploadDeps, resource: YouTubeUploadPlan['resource']): Promise<string> {
   const parts = 'snippet,status';
   const url =
     `${deps.config.uploadBaseUrl}/upload/youtube/v3/videos?uploadType=resumable&part=${encodeURIComponent(parts)}` +
     `&notifySubscribers=${deps.plan.notifySubscribers ? 'true' : 'false'}`;
-  const body = JSON.stringify(deps.plan.resource);
+  const body = JSON.stringify(resource);
   const res = await deps.auth.call(async (token) => {
+    // Every videos.insert call counts against the project's daily quota, retries and new sessions too.
+    const quota = await ctx.quota?.beforeCall('videos.insert');
+    if (quota && !quota.ok) {
+      throw new PublishError(`youtube videos.insert not sent: ${quota.reason}`, { platform: 'youtube', code: 'YOUTUBE_QUOTA_RESERVED', kind: 'quota', deferUntil: quota.resetAt });
+    }
     const r = await httpRequest(
       {
         method: 'POST',
@@ -234,6 +280,22 @@ async function putChunk(ctx: PublishContext, upload: UploadCheckpoint, start: nu
 export function parseRange(range: string | undefined): number {
   const m = /^bytes=0-(\d+)$/.exec((range ?? '').trim());
   return m ? Number(m[1]) + 1 : 0;
+}
+
+/**
+ * A send answered `308` without progress: `retryable` (the engine backs off, at least `Retry-After`,
+ * and the next step queries the session) until `max` sends in a row, then `invalid` (the post stops
+ * with the reason; a person can retry it).
+ */
+function noProgressError(offset: number, sends: number, max: number, retryAfterMs?: number): PublishError {
+  if (sends >= max) {
+    return new PublishError(`youtube upload stalled: Google kept none of the bytes from offset ${offset} after ${sends} sends with backoff; stopped so it cannot resend without end (retry the post later)`, {
+      platform: 'youtube', code: 'YOUTUBE_UPLOAD_STALLED', kind: 'invalid', status: 308,
+    });
+  }
+  return new PublishError(`youtube upload: chunk from offset ${offset} answered 308 without progress (${sends}/${max}); backing off, then asking the session`, {
+    platform: 'youtube', code: 'YOUTUBE_UPLOAD_NO_PROGRESS', kind: 'retryable', status: 308, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  });
 }
 
 function waitError(ms: number): PublishError {

@@ -51,6 +51,8 @@ function validateContainer(call: GraphCall, resumable: boolean, deps: RouteDeps)
     if (!url) return graphError(400, 100, 'The parameter video_url is required');
     if (!/^https?:\/\/[\x21-\x7e]+$/.test(url)) return graphError(400, 9004, 'Only photo or video can be accepted as media type.', 2207052);
   }
+  // `alt_text` is for images only; reels and stories do not take it (§3.1). The code is a choice: 100.
+  if (p.has('alt_text')) return graphError(400, 100, 'Param alt_text is not supported for media_type REELS (images only)');
   const caption = p.get('caption') ?? '';
   if (codePoints(caption) > 2200) return graphError(400, 36004, 'The caption is too long', 2207010);
   if ((caption.match(/(^|\s)@[\w.]+/g) ?? []).length > 20) return graphError(400, 100, 'More than 20 @tags', 2207040);

@@ -25,6 +25,7 @@ export function registerDataRoutes(server: EmulatorServer, world: YouTubeWorld):
   server.route('POST', '/youtube/v3/playlistItems', (req) => insertPlaylistItem(world, req));
   server.route('GET', '/youtube/v3/playlistItems', (req) => listPlaylistItems(world, req));
   server.route('GET', '/youtube/v3/videoCategories', (req) => listCategories(world, req));
+  server.route('GET', '/youtube/v3/channels', (req) => listChannels(world, req));
   server.route('GET', '/watch', (req) => watchPage(world, req.url.searchParams.get('v') ?? ''));
   server.route('GET', '/shorts/:id', (req) => watchPage(world, req.params['id'] ?? ''));
 }
@@ -42,7 +43,13 @@ function listVideos(world: YouTubeWorld, req: EmulatorRequest): EmulatorResponse
   if (isDenied(auth)) return auth;
   const parts = partsOf(req);
   if (!Array.isArray(parts)) return parts;
-  const ids = (req.url.searchParams.get('id') ?? '').split(',').filter(Boolean);
+  // Exactly one filter (id, chart, myRating), as Google requires.
+  const q = req.url.searchParams;
+  const filters = ['id', 'chart', 'myRating'].filter((f) => q.has(f));
+  if (filters.length === 0) return googleError(400, 'missingRequiredParameter', 'No filter selected. Expected one of: myRating, id, chart', { domain: 'youtube.parameter', location: 'parameters.', locationType: 'other' });
+  if (filters.length > 1) return googleError(400, 'incompatibleParameters', `Incompatible parameters specified in the request: ${filters.join(', ')}`, { domain: 'youtube.parameter', location: 'parameters.', locationType: 'other' });
+  if (!q.has('id')) return { status: 200, body: { kind: 'youtube#videoListResponse', etag: randomBytes(9).toString('base64url'), items: [], pageInfo: { totalResults: 0, resultsPerPage: 0 } } };
+  const ids = (q.get('id') ?? '').split(',').filter(Boolean);
   if (ids.length > 50) return googleError(400, 'invalidParameter', 'Too many ids (max 50).');
   const items = ids
     .map((id) => world.videos.get(id))
@@ -161,9 +168,69 @@ async function insertPlaylistItem(world: YouTubeWorld, req: EmulatorRequest): Pr
   return { status: 200, body: playlistItemResource(world, playlist.id, item, video.snippet) };
 }
 
+/** The id of a channel's uploads playlist (`UC…` → `UU…`); its items are the channel's videos, newest first. */
+function uploadsPlaylistId(channelId: string): string {
+  return `UU${channelId.slice(2)}`;
+}
+
+function listChannels(world: YouTubeWorld, req: EmulatorRequest): EmulatorResponse {
+  const auth = authorize(world, req, 'channels.list');
+  if (isDenied(auth)) return auth;
+  const parts = (req.url.searchParams.get('part') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  if (parts.length === 0) return googleError(400, 'required', 'Required parameter: part', { location: 'part', locationType: 'parameter' });
+  const unknown = parts.find((p) => !['id', 'snippet', 'contentDetails', 'statistics', 'status', 'brandingSettings', 'topicDetails', 'localizations', 'contentOwnerDetails'].includes(p));
+  if (unknown) return googleError(400, 'unknownPart', unknown, { location: 'part', locationType: 'parameter' });
+  const q = req.url.searchParams;
+  const filters = ['id', 'mine', 'forHandle', 'forUsername', 'managedByMe', 'categoryId'].filter((f) => q.has(f));
+  if (filters.length !== 1) return googleError(400, filters.length ? 'incompatibleParameters' : 'missingRequiredParameter', 'Exactly one filter is required: id, mine, forHandle, forUsername or managedByMe', { domain: 'youtube.parameter' });
+  const wanted = q.get('mine') === 'true' ? [auth.channelId] : q.has('id') ? (q.get('id') ?? '').split(',') : [];
+  const items = wanted
+    .map((id) => world.channels.get(id))
+    .filter((c) => c !== undefined && c.hasChannel)
+    .map((c) => ({
+      kind: 'youtube#channel',
+      etag: randomBytes(9).toString('base64url'),
+      id: c!.id,
+      ...(parts.includes('snippet') ? { snippet: { title: c!.title, customUrl: c!.handle } } : {}),
+      ...(parts.includes('contentDetails') ? { contentDetails: { relatedPlaylists: { likes: '', uploads: uploadsPlaylistId(c!.id) } } } : {}),
+    }));
+  return { status: 200, body: { kind: 'youtube#channelListResponse', items, pageInfo: { totalResults: items.length, resultsPerPage: 5 } } };
+}
+
+/** The uploads playlist: the channel's videos (deleted ones gone), newest first, `maxResults` ≤ 50. */
+function listUploads(world: YouTubeWorld, req: EmulatorRequest, channelId: string, owner: boolean): EmulatorResponse {
+  const max = Number(req.url.searchParams.get('maxResults') ?? 5);
+  if (!Number.isInteger(max) || max < 0 || max > 50) return googleError(400, 'invalidParameter', 'maxResults must be 0 to 50.', { location: 'maxResults', locationType: 'parameter' });
+  // Others see public videos only; the owner sees private and unlisted ones too.
+  const videos = [...world.videos.values()]
+    .filter((v) => v.channelId === channelId && !v.deleted && (owner || v.status['privacyStatus'] === 'public'))
+    .sort((a, b) => b.createdAt - a.createdAt);
+  const playlistId = uploadsPlaylistId(channelId);
+  const items = videos.slice(0, max).map((v, i) => ({
+    kind: 'youtube#playlistItem',
+    etag: randomBytes(9).toString('base64url'),
+    id: randomBytes(12).toString('base64url'),
+    snippet: {
+      publishedAt: v.snippet['publishedAt'],
+      channelId,
+      title: v.snippet['title'],
+      description: v.snippet['description'],
+      channelTitle: v.snippet['channelTitle'],
+      playlistId,
+      position: i,
+      resourceId: { kind: 'youtube#video', videoId: v.id },
+    },
+    contentDetails: { videoId: v.id, videoPublishedAt: v.snippet['publishedAt'] },
+  }));
+  return { status: 200, body: { kind: 'youtube#playlistItemListResponse', items, pageInfo: { totalResults: videos.length, resultsPerPage: max } } };
+}
+
 function listPlaylistItems(world: YouTubeWorld, req: EmulatorRequest): EmulatorResponse {
   const auth = authorize(world, req, 'playlistItems.list');
   if (isDenied(auth)) return auth;
+  const requested = req.url.searchParams.get('playlistId') ?? '';
+  const owner = [...world.channels.keys()].find((c) => uploadsPlaylistId(c) === requested);
+  if (owner) return listUploads(world, req, owner, owner === auth.channelId);
   const playlist = world.playlists.get(req.url.searchParams.get('playlistId') ?? '');
   if (!playlist) return googleError(404, 'playlistNotFound', 'The playlist could not be found.', { domain: 'youtube.playlistItem' });
   const videoId = req.url.searchParams.get('videoId');

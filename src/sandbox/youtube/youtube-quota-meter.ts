@@ -11,6 +11,7 @@ export type MeteredMethod =
   | 'thumbnails.set'
   | 'playlistItems.insert'
   | 'playlistItems.list'
+  | 'channels.list'
   | 'videoCategories.list';
 
 const UNIT_COSTS: Record<Exclude<MeteredMethod, 'videos.insert'>, number> = {
@@ -19,6 +20,7 @@ const UNIT_COSTS: Record<Exclude<MeteredMethod, 'videos.insert'>, number> = {
   'thumbnails.set': 50,
   'playlistItems.insert': 50,
   'playlistItems.list': 1,
+  'channels.list': 1,
   'videoCategories.list': 1,
 };
 

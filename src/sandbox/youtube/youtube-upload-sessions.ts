@@ -173,13 +173,31 @@ export class UploadSessions {
       req.raw.resume();
       return this.#incomplete(session);
     }
+    if ((this.world.knobs.noProgressPuts ?? 0) > 0) {
+      this.world.knobs.noProgressPuts! -= 1;
+      session.chunkPuts += 1;
+      for await (const data of req.raw as AsyncIterable<Buffer>) {
+        session.received += data.length;
+        this.world.received.set(session.id, session.received);
+      }
+      return this.#incomplete(session);
+    }
     const hook = this.world.knobs.nextChunkPersistBytes;
     this.world.knobs.nextChunkPersistBytes = undefined;
     const limit = hook === undefined ? last + 1 : Math.min(last + 1, first + Math.floor(hook / QUANTUM) * QUANTUM);
     session.chunkPuts += 1;
     const ok = await this.#receive(req, session, first, limit);
     if (!ok) return undefined; // connection gone: nothing to answer
-    if (session.persisted === session.total) return this.#complete(session);
+    if (session.persisted === session.total) {
+      const answer = this.#complete(session);
+      if ((this.world.knobs.loseFinalAnswer ?? 0) > 0) {
+        this.world.knobs.loseFinalAnswer! -= 1;
+        this.expire(session.id);
+        req.raw.socket.destroy();
+        return undefined;
+      }
+      return answer;
+    }
     return this.#incomplete(session);
   }
 

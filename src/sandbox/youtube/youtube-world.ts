@@ -55,6 +55,11 @@ export interface YouTubeKnobs {
   audited: boolean;
   /** Thumbnail size limit in bytes (default: 2 MB before 14 Sep 2026, 50 MB since, by the clock). */
   thumbnailMaxBytes?: number;
+  /**
+   * The next this-many chunk PUTs persist nothing (each consumes one; `Infinity` for all): the body is
+   * read and counted in `received`, and the answer is `308` with the `Range` it had (no progress).
+   */
+  noProgressPuts?: number;
   /** Persist at most this many bytes of the next chunk PUT (consumed): partial persistence. 0 = nothing. */
   nextChunkPersistBytes?: number;
   /**
@@ -70,6 +75,12 @@ export interface YouTubeKnobs {
    */
   finalChunkError?: { status: number; reason: string; message?: string };
   onStall?: () => void;
+  /**
+   * The next this-many completing PUTs create the video, then lose the answer (the connection drops)
+   * and the session expires at once, so a status query answers 404 (consumed one per completion): the
+   * case where only the channel's uploads can tell whether the video exists.
+   */
+  loseFinalAnswer?: number;
 }
 
 /** Shared state of the emulator's route groups. */
@@ -95,6 +106,7 @@ export const METHOD_SCOPES: Record<MeteredMethod, string[]> = {
   'videos.update': ['youtube', 'youtube.force-ssl', 'youtubepartner'],
   'playlistItems.insert': ['youtube', 'youtube.force-ssl', 'youtubepartner'],
   'playlistItems.list': ['youtube.readonly', 'youtube', 'youtube.force-ssl', 'youtubepartner'],
+  'channels.list': ['youtube.readonly', 'youtube', 'youtube.force-ssl', 'youtubepartner'],
   'videoCategories.list': ['youtube.readonly', 'youtube', 'youtube.force-ssl', 'youtubepartner'],
 };
 

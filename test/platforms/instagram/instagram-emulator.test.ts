@@ -52,6 +52,7 @@ describe('Instagram emulator strictness (raw HTTP)', () => {
     expect((await create({ media_type: 'REELS', collaborators: '["a","b","c","d"]' })).body.error?.code).toBe(100);
     expect((await create({ media_type: 'REELS', trial_params: '{"graduation_strategy":"X"}' })).body.error?.code).toBe(100);
     expect((await create({ media_type: 'REELS', thumb_offset: '-5' })).body.error?.error_subcode).toBe(2207057);
+    expect((await create({ media_type: 'REELS', alt_text: 'a cat' })).body.error).toMatchObject({ code: 100, message: expect.stringMatching(/alt_text/) });
     const ok = await create({ media_type: 'REELS', caption: '✨'.repeat(2200) }); // code points, not UTF-16 units
     expect(ok.status).toBe(200);
     expect(ok.body.uri).toMatch(/\/rupload\.facebook\.com\/ig-api-upload\/v25\.0\/\d+$/);

@@ -42,6 +42,7 @@ describe('Instagram limits, throttling and auth faults', () => {
 
   it('usage headers near the budget: the adapter holds off before media_publish and paces polls', async () => {
     world = await createWorld();
+    world.emulator.knobs.processingMs = 120_000; // still processing at the first poll (60 s)
     await step(world);
     await step(world);
     world.emulator.knobs.usageOverridePct = 95;

@@ -64,6 +64,27 @@ describe('youtube emulator: the Data API beyond the upload', () => {
     expect(none.items).toEqual([]);
     const badPart = await request(`${yt.url}/youtube/v3/videos?part=bogus&id=${id}`, { headers: { authorization: `Bearer ${other}` } });
     expect(await reasonOf(badPart)).toBe('unknownPart');
+    const noFilter = await request(`${yt.url}/youtube/v3/videos?part=status`, { headers: { authorization: `Bearer ${other}` } });
+    expect([noFilter.statusCode, await reasonOf(noFilter)]).toEqual([400, 'missingRequiredParameter']);
+    const twoFilters = await request(`${yt.url}/youtube/v3/videos?part=status&id=${id}&chart=mostPopular`, { headers: { authorization: `Bearer ${other}` } });
+    expect([twoFilters.statusCode, await reasonOf(twoFilters)]).toEqual([400, 'incompatibleParameters']);
+  });
+
+  it('lists a channel\'s uploads, newest first, through channels.list and its uploads playlist (private videos for the owner only)', async () => {
+    const { id, token, channelId } = await uploadedVideo(['x']);
+    const client = new YouTubeClient(sandboxYouTubeConfig(yt.url), clock);
+    const playlist = await client.uploadsPlaylist(token);
+    expect(playlist).toBe(`UU${channelId.slice(2)}`);
+    const items = await client.playlistVideos(token, playlist!, 50);
+    expect(items.map((i) => i.videoId)).toEqual([id]);
+    const [video] = await client.listVideos(token, [id], ['snippet']);
+    expect(video?.snippet?.tags).toContain('x');
+    const other = String(yt.createSandboxAccount('@stranger').credentials['accessToken']);
+    yt.videos.get(id)!.status['privacyStatus'] = 'private';
+    expect(await client.playlistVideos(other, playlist!, 50)).toEqual([]);
+    const bad = await request(`${yt.url}/youtube/v3/channels?part=contentDetails`, { headers: { authorization: `Bearer ${token}` } });
+    expect(bad.statusCode).toBe(400);
+    await bad.body.dump();
   });
 
   it('access tokens expire after 3599 s (401 authError, UNAUTHENTICATED)', async () => {

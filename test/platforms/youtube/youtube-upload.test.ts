@@ -86,18 +86,23 @@ describe('youtube resumable upload against the emulator', () => {
     expect(yt.published()[0]!.sha256).toBe(media.sha256);
   });
 
-  it('a 308 without Range means nothing persisted: the client re-sends from byte 0 on the same session', async () => {
+  it('a 308 without Range means nothing persisted: the step ends (no immediate re-send), the next asks the session and re-sends from byte 0 on the same session', async () => {
     const media = await makeClip(dir, 2 * MiB + 5);
     const post = postOf(accountOf(yt.createSandboxAccount()), media, contentOf(), clock);
     yt.knobs.nextChunkPersistBytes = 0;
     const acked: number[] = [];
-    const ctx = post.context();
-    const inner = ctx.checkpoint;
-    ctx.checkpoint = async (patch) => {
-      if (patch.upload) acked.push(patch.upload.bytesAcked);
-      await inner(patch);
+    const watch = () => {
+      const ctx = post.context();
+      const inner = ctx.checkpoint;
+      ctx.checkpoint = async (patch) => {
+        if (patch.upload) acked.push(patch.upload.bytesAcked);
+        await inner(patch);
+      };
+      return ctx;
     };
-    await adapter().step(ctx);
+    await expect(adapter().step(watch())).rejects.toMatchObject({ code: 'YOUTUBE_UPLOAD_NO_PROGRESS', kind: 'retryable' });
+    expect(acked).toEqual([0, 0]);
+    await adapter().step(watch());
     expect(acked).toEqual([0, 0, MiB, 2 * MiB]);
     expect(yt.uploads.sessions.size).toBe(1);
     const session = [...yt.uploads.sessions.values()][0]!;
