@@ -23,6 +23,12 @@ export interface ClipcastConfig {
   /** Postiz server (env `CLIPCAST_POSTIZ_URL`, `CLIPCAST_POSTIZ_API_KEY`). */
   postizUrl: string | undefined;
   postizApiKey: string | undefined;
+  /**
+   * The Postiz server's `API_LIMIT` (`POST /posts` per organization per hour), when it is not the
+   * official compose file's 30. Env `CLIPCAST_POSTIZ_API_LIMIT`; a lower limit announced in the
+   * server's `X-RateLimit-Limit` header wins anyway.
+   */
+  postizApiLimit: number | undefined;
   /** Log level (env `CLIPCAST_LOG_LEVEL`, default `info`). */
   logLevel: string;
 }
@@ -42,8 +48,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
     publicUrl: pick('publicUrl', 'CLIPCAST_PUBLIC_URL'),
     postizUrl: pick('postizUrl', 'CLIPCAST_POSTIZ_URL'),
     postizApiKey: pick('postizApiKey', 'CLIPCAST_POSTIZ_API_KEY'),
+    postizApiLimit: positiveInt(pick('postizApiLimit', 'CLIPCAST_POSTIZ_API_LIMIT'), 'CLIPCAST_POSTIZ_API_LIMIT'),
     logLevel: pick('logLevel', 'CLIPCAST_LOG_LEVEL') ?? 'info',
   });
+}
+
+function positiveInt(value: string | number | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new InputError('CONFIG_INVALID', `${name} (postizApiLimit) is "${String(value)}", not a whole number ≥ 1`, "set it to the Postiz server's API_LIMIT, e.g. 30", name);
+  }
+  return n;
 }
 
 function readConfigFile(path: string): Partial<ClipcastConfig> {
