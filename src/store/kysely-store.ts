@@ -14,6 +14,7 @@ import {
   type NewEvent,
   type PostFilter,
   type PostRecord,
+  type RateSlot,
   type StepOutcome,
   type Store,
   type WebhookDeliveryRecord,
@@ -22,6 +23,7 @@ import {
 import { appendLedger, verifyLedgerChain } from './ledger.js';
 import * as webhooks from './webhook-queries.js';
 import { insertCampaignRows } from './campaign-rows.js';
+import { takeRateSlot } from './rate-slots.js';
 import type { DialectName } from './migrations.js';
 import { fromAccount, toAccount, toCampaign, toClip, toEvent, toPost } from './rows.js';
 import type { Database, PostsTable } from './schema.js';
@@ -407,7 +409,11 @@ export class KyselyStore implements Store {
     return verifyLedgerChain(this.db);
   }
 
-  // ---- quota and settings
+  // ---- rate limits, quota and settings
+
+  takeRateSlot(bucket: string, limit: number, windowMs: number, now: number): Promise<RateSlot> {
+    return this.tx((trx) => takeRateSlot(trx, this.dialect, bucket, limit, windowMs, now));
+  }
 
   async reserveQuota(bucket: string, windowKey: string, n: number, limit: number): Promise<boolean> {
     return this.tx(async (trx) => {

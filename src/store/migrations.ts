@@ -225,6 +225,18 @@ export function migrationsFor(dialect: DialectName): MigrationProvider {
         await db.schema.createIndex('posts_schedule').on('posts').columns(['scheduled_at', 'id']).execute();
       },
     },
+    '0040_rate_slots': {
+      // Calls made against a per-minute platform limit (TikTok's video/init: 6 per user token), shared
+      // by every worker so that together they stay under it.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('rate_slots')
+          .addColumn('bucket', 'text', (c) => c.notNull())
+          .addColumn('at', big, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('rate_slots_bucket_at').on('rate_slots').columns(['bucket', 'at']).execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { RateSlotsTable } from './rate-slots.js';
 
 /**
  * The database schema, as Kysely sees it. Times are integers: milliseconds since the epoch (UTC).
@@ -17,6 +18,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   settings: SettingsTable;
+  rate_slots: RateSlotsTable;
 }
 
 type Ms = ColumnType<number, number, number>;

@@ -202,6 +202,13 @@ export interface Store {
   /** Recomputes the chain; returns the first broken row, if any. */
   verifyLedger(): Promise<{ ok: true; count: number } | { ok: false; count: number; brokenAt: number; reason: string }>;
 
+  /**
+   * Takes one call of a sliding-window rate limit shared by every worker (at most `limit` calls of
+   * `bucket` in any `windowMs`, e.g. TikTok's 6 `video/init` per minute per user token); when the window
+   * is full, nothing is recorded and the answer says when a slot frees.
+   */
+  takeRateSlot(bucket: string, limit: number, windowMs: number, now: number): Promise<RateSlot>;
+
   /** Adds `n` to a quota window if it stays within `limit`; returns whether it did. */
   reserveQuota(bucket: string, windowKey: string, n: number, limit: number): Promise<boolean>;
   quotaUsed(bucket: string, windowKey: string): Promise<number>;
@@ -263,3 +270,6 @@ export class NotFoundError extends Error {
 export class StateConflictError extends Error {
   override readonly name = 'StateConflictError';
 }
+
+/** The answer of {@link Store.takeRateSlot}: granted (and counted), or when to ask again (ms epoch). */
+export type RateSlot = { granted: true } | { granted: false; retryAt: number };
