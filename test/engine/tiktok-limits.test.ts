@@ -104,6 +104,23 @@ describe('TikTok limits through the worker (emulator over HTTP, real SQLite, fak
     expect(tiktok.published().filter((p) => p.remoteId === mine.remoteId)).toHaveLength(1);
   });
 
+  it('after a retryable FAILED (internal), the fresh init reads creator_info again and carries the new settings: one post', async () => {
+    h = await engineHarness({ platforms: ['tiktok'] });
+    const tiktok = h.sandbox.tiktok;
+    tiktok.failNextProcessing('internal');
+    await h.schedule('tiktok', '1h');
+    h.clock.set(h.clock.now());
+    // After the first init's creator_info the creator disables duets: only a re-read sees it.
+    tiktok.changeCreatorAfterNextQuery('engine_test', { duetDisabled: true });
+    await h.drive(h.engine, 500, async () => (await h!.app.store.listPosts({ limit: 1 })).posts[0]!.state === 'published');
+    const [mine] = (await h.app.store.listPosts({ limit: 1 })).posts;
+    expect(mine!.state).toBe('published');
+    const publishes = [...tiktok.state.publishes.values()];
+    expect(publishes.map((p) => p.status)).toEqual(['FAILED', 'PUBLISH_COMPLETE']);
+    expect(publishes.map((p) => p.disabled.duet)).toEqual([false, true]);
+    expect(tiktok.published()).toHaveLength(1);
+  });
+
   it('a chunk PUT that does not move the acknowledged range: backs off, asks for the status, gives up after 5 with a classified error, nothing posted', async () => {
     h = await engineHarness({ platforms: ['tiktok'] });
     const tiktok = h.sandbox.tiktok;
