@@ -54,6 +54,7 @@ export class TikTokAdapter implements PlatformAdapter {
           singleChunkMax: config.singleChunkMaxBytes,
           pollInitialMs: config.pollInitialMs,
           freshPostInfo: () => this.#postInfo(ctx, tokens.accessToken),
+          initsPerMinute: config.initsPerMinute,
         });
       case 'processing':
       case 'publishing':

@@ -78,18 +78,20 @@ export interface UploadStepOptions {
   freshPostInfo?: () => Promise<TikTokPostInfo>;
   /** Chunk PUTs in a row without progress before the upload fails (default 5). */
   maxStalledPuts?: number;
+  /** Inits per sliding minute per account (default 6; 0: not paced). */
+  initsPerMinute?: number;
 }
 
 /** The sliding window TikTok counts inits in (one minute), plus a margin for clock skew and transit. */
 const INIT_WINDOW_MS = 61_000;
 
 /** Paces inits per account through the store (6 per minute per user token, §11.1): a step to wait, or undefined to go. */
-async function paceInit(ctx: PublishContext): Promise<StepResult | undefined> {
-  if (!ctx.takeRateSlot) return undefined;
-  const slot = await ctx.takeRateSlot(`tiktok.init:${ctx.account.id}`, TIKTOK_LIMITS.initPerMinute, INIT_WINDOW_MS);
+async function paceInit(ctx: PublishContext, perMinute: number): Promise<StepResult | undefined> {
+  if (!ctx.takeRateSlot || perMinute <= 0) return undefined;
+  const slot = await ctx.takeRateSlot(`tiktok.init:${ctx.account.id}`, perMinute, INIT_WINDOW_MS);
   if (slot.granted) return undefined;
   const delayMs = Math.max(1_000, slot.retryAt - ctx.clock.now());
-  return { status: 'continue', next: 'uploading', delayMs, note: `paced: TikTok allows ${TIKTOK_LIMITS.initPerMinute} video/init per minute per account; next init in ${Math.ceil(delayMs / 1000)} s` };
+  return { status: 'continue', next: 'uploading', delayMs, note: `paced: TikTok allows ${perMinute} video/init per minute per account; next init in ${Math.ceil(delayMs / 1000)} s` };
 }
 
 function contentTypeOf(path: string): string {
@@ -146,7 +148,7 @@ export async function runUploadStep(
   for (;;) {
     if (!publishId) {
       if (restarts++ > 1) throw new PublishError('TikTok rejected the upload URL right after init twice; retrying later', { platform: 'tiktok', code: 'TIKTOK_UPLOAD_RESTART_LOOP', kind: 'retryable' });
-      const paced = await paceInit(ctx);
+      const paced = await paceInit(ctx, o.initsPerMinute ?? TIKTOK_LIMITS.initPerMinute);
       if (paced) return paced;
       const fresh = await freshInit(ctx, client, accessToken, o, remote, previousPublishId, upload, restartReason);
       publishId = fresh.publishId;
