@@ -23,6 +23,12 @@ export interface ClipcastConfig {
   /** Postiz server (env `CLIPCAST_POSTIZ_URL`, `CLIPCAST_POSTIZ_API_KEY`). */
   postizUrl: string | undefined;
   postizApiKey: string | undefined;
+  /**
+   * The Postiz server's `API_LIMIT` (`POST /posts` per organization per hour), when it is not the
+   * official compose file's 30. Env `CLIPCAST_POSTIZ_API_LIMIT`; a lower limit announced in the
+   * server's `X-RateLimit-Limit` header wins anyway.
+   */
+  postizApiLimit: number | undefined;
   /** Log level (env `CLIPCAST_LOG_LEVEL`, default `info`). */
   logLevel: string;
   /**
@@ -38,7 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
   const home = resolve(flags.home ?? env.CLIPCAST_HOME ?? join(homedir(), '.clipcast'));
   const file = readConfigFile(join(home, 'config.json'));
   // Empty counts as unset (an env file's `CLIPCAST_PUBLIC_URL=` leaves the default in force).
-  const given = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  const given = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
   const pick = (key: keyof ClipcastConfig, envName: string): string | undefined =>
     given(flags[key]) ?? given(env[envName]) ?? given(file[key]);
   return Object.freeze({
@@ -50,14 +56,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
     publicUrl: pick('publicUrl', 'CLIPCAST_PUBLIC_URL'),
     postizUrl: pick('postizUrl', 'CLIPCAST_POSTIZ_URL'),
     postizApiKey: pick('postizApiKey', 'CLIPCAST_POSTIZ_API_KEY'),
+    postizApiLimit: positiveInt(pick('postizApiLimit', 'CLIPCAST_POSTIZ_API_LIMIT'), 'CLIPCAST_POSTIZ_API_LIMIT'),
     logLevel: pick('logLevel', 'CLIPCAST_LOG_LEVEL') ?? 'info',
-    sourceRoots: Object.freeze(sourceRootsOf(flags.sourceRoots ?? env.CLIPCAST_SOURCE_ROOTS ?? file.sourceRoots, home)),
+    sourceRoots: Object.freeze(sourceRootsOf(flags.sourceRoots ?? given(env.CLIPCAST_SOURCE_ROOTS) ?? file.sourceRoots, home)),
   });
 }
 
 function sourceRootsOf(value: string | readonly string[] | undefined, home: string): string[] {
   const list = typeof value === 'string' ? value.split(delimiter) : (value ?? [join(home, 'sources')]);
   return list.map((p) => p.trim()).filter(Boolean).map((p) => resolve(p));
+}
+
+function positiveInt(value: string | number | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new InputError('CONFIG_INVALID', `${name} (postizApiLimit) is "${String(value)}", not a whole number ≥ 1`, "set it to the Postiz server's API_LIMIT, e.g. 30", name);
+  }
+  return n;
 }
 
 function readConfigFile(path: string): Partial<ClipcastConfig> {

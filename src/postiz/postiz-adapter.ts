@@ -5,7 +5,7 @@ import type { AdapterAccount, Credentials, PlatformAdapter, PostContent, Publish
 import type { AccountRecord, PostRecord, Store } from '../core/ports/store.js';
 import { PublishError } from '../core/publish-error.js';
 import type { PostizClient } from './postiz-client.js';
-import { PostizFollower } from './postiz-follow.js';
+import { PostizFollower, type FollowOutcome } from './postiz-follow.js';
 import { isPostizProvider, toPostizSettings, type PostizProvider } from './postiz-settings.js';
 import type { SubmissionStore } from './postiz-submission-store.js';
 import { PostizSubmitter, type ClipSubmission } from './postiz-submit.js';
@@ -57,6 +57,8 @@ class PostizBackend {
   readonly #o: Required<Omit<PostizAdapterOptions, 'onStuck' | 'postsPerHour'>> & Pick<PostizAdapterOptions, 'onStuck'>;
   readonly #submitter: PostizSubmitter;
   readonly #follower: PostizFollower;
+  /** The last poll of each clip (all its channels at once), shared by its sibling posts. */
+  readonly #polls = new Map<string, { at: number; outcomes: Promise<Map<string, FollowOutcome>> }>();
   #lock: Promise<unknown> = Promise.resolve();
 
   constructor(o: PostizAdapterOptions) {
@@ -92,7 +94,7 @@ class PostizBackend {
         return { wait: record.intent.at + this.#o.intentWaitMs - this.#o.clock.now() };
       }
       const targets = await this.#targets(post, ctx, me);
-      const clip: ClipSubmission = { clipKey, videoPath: ctx.media.path, plannedAt: ctx.scheduledAt, targets };
+      const clip: ClipSubmission = { clipKey, mediaKey: `${post.campaignId}:${post.clipRowId}:`, videoPath: ctx.media.path, plannedAt: ctx.scheduledAt, targets };
       const out = await this.#submitter.submit(clip);
       if (out.status === 'deferred') {
         throw new PublishError(`Postiz: paced under the hourly limit; next submission at ${new Date(out.until).toISOString()}`, {
@@ -147,12 +149,41 @@ class PostizBackend {
     return targets;
   }
 
+  /**
+   * One `GET /posts` per clip: the first of a clip's posts to come due polls every channel of the
+   * clip's submission; its siblings, due at the same time, read that answer instead of polling again.
+   */
+  async #poll(ctx: PublishContext, postizPostId: string, channelId: string, now: number): Promise<FollowOutcome> {
+    const clipKey = typeof ctx.remote.postizClipKey === 'string' ? ctx.remote.postizClipKey : undefined;
+    const fresh = Math.min(this.#o.pollMs, this.#o.stuckPollMs) / 2;
+    for (const [key, p] of this.#polls) if (now - p.at >= fresh || p.at > now) this.#polls.delete(key);
+    const shared = clipKey ? this.#polls.get(clipKey) : undefined;
+    const found = shared && (await shared.outcomes.catch(() => undefined))?.get(postizPostId);
+    if (found) return found;
+    // Registered before any await, so siblings running at the same moment share this one request.
+    const outcomes = (async () => {
+      const record = clipKey ? await this.#o.submissions.load(clipKey) : undefined;
+      const followed = new Map<string, { postId: string; channelId: string; plannedAt: number }>();
+      followed.set(postizPostId, { postId: postizPostId, channelId, plannedAt: ctx.scheduledAt });
+      for (const [ch, id] of Object.entries(record?.postIds ?? {})) if (!followed.has(id)) followed.set(id, { postId: id, channelId: ch, plannedAt: ctx.scheduledAt });
+      const list = [...followed.values()];
+      const out = await this.#follower.check(list);
+      return new Map(out.map((o, i) => [list[i]!.postId, o] as const));
+    })();
+    const poll = { at: now, outcomes };
+    if (clipKey) this.#polls.set(clipKey, poll);
+    void outcomes.catch(() => {
+      if (clipKey && this.#polls.get(clipKey) === poll) this.#polls.delete(clipKey);
+    });
+    return (await outcomes).get(postizPostId)!;
+  }
+
   async #follow(ctx: PublishContext, postizPostId: string): Promise<StepResult> {
     const now = this.#o.clock.now();
     if (now < ctx.scheduledAt) return { status: 'continue', next: 'processing', delayMs: ctx.scheduledAt - now };
     const channelId = String(ctx.remote.postizChannelId ?? channelOf(ctx.account.credentials).channelId);
-    const [o] = await this.#follower.check([{ postId: postizPostId, channelId, plannedAt: ctx.scheduledAt }]);
-    switch (o!.status) {
+    const o = await this.#poll(ctx, postizPostId, channelId, now);
+    switch (o.status) {
       case 'published': {
         const remoteId = o.releaseId && o.releaseId !== 'missing' ? o.releaseId : postizPostId;
         return { status: 'published', remoteId, ...(o.releaseURL ? { permalink: o.releaseURL } : {}), note: o.needsLinking ? 'published; Postiz could not link the platform post' : `published by Postiz (${postizPostId})` };

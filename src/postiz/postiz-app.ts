@@ -16,11 +16,11 @@ import { postizConfig, type PostizConfig } from './postiz-config.js';
 
 /** The Postiz client of the app's config (`CLIPCAST_POSTIZ_URL`, `CLIPCAST_POSTIZ_API_KEY`); throws `InputError` when unset. */
 export function postizClientFor(app: Pick<App, 'config' | 'clock'>, overrides: Partial<PostizConfig> = {}, http?: HttpOptions): PostizClient {
-  const { postizUrl, postizApiKey } = app.config;
+  const { postizUrl, postizApiKey, postizApiLimit } = app.config;
   if (!postizUrl || !postizApiKey) {
     throw new InputError('POSTIZ_NOT_CONFIGURED', 'the Postiz server is not configured', 'set CLIPCAST_POSTIZ_URL and CLIPCAST_POSTIZ_API_KEY (or postizUrl/postizApiKey in config.json)', 'CLIPCAST_POSTIZ_URL');
   }
-  return new PostizClient({ config: postizConfig({ serverUrl: postizUrl, apiKey: postizApiKey, ...overrides }), clock: app.clock, ...(http ? { http } : {}) });
+  return new PostizClient({ config: postizConfig({ serverUrl: postizUrl, apiKey: postizApiKey, ...(postizApiLimit ? { postsPerHour: postizApiLimit } : {}), ...overrides }), clock: app.clock, ...(http ? { http } : {}) });
 }
 
 /** Options of {@link postizAdapterFor}. */

@@ -1,3 +1,16 @@
+/**
+ * What the server said about its window on the last counted answer (`X-RateLimit-Limit`,
+ * `X-RateLimit-Remaining`, `X-RateLimit-Reset`), with when it said it.
+ */
+export interface ServerWindow {
+  limit: number;
+  remaining: number;
+  /** When the server's window ends (ms): the answer's time plus `X-RateLimit-Reset` seconds. */
+  resetAt: number;
+  /** When the answer was received (ms). */
+  at: number;
+}
+
 /** Inputs of the pacer: everything it knows, nothing it remembers. */
 export interface PacerInput {
   /** Send times (ms) of every `POST /posts` that reached the server, including rejected ones (they count). */
@@ -15,6 +28,12 @@ export interface PacerInput {
    * pacer did not.
    */
   marginMs?: number;
+  /**
+   * The server's own count, from its headers: other clients of the organization spend the same
+   * budget, so while its window lasts the pacer trusts `remaining` (less what was sent since) over
+   * its own history, and a lower announced `limit` over the configured one.
+   */
+  server?: ServerWindow;
 }
 
 const HOUR = 3_600_000;
@@ -50,12 +69,18 @@ export function nextPostAt(input: PacerInput): number {
   const margin = input.marginMs ?? 5_000;
   const now = input.now;
   if (input.blockedUntil !== undefined && now < input.blockedUntil + margin) return input.blockedUntil + margin;
+  const server = input.server;
+  if (server && now < server.resetAt + margin) {
+    const sentSince = input.history.filter((t) => t > server.at && t <= now).length;
+    if (server.remaining - sentSince <= 0) return server.resetAt + margin;
+  }
+  const limit = server ? Math.min(input.limit, server.limit) : input.limit;
   const w = currentWindow(input);
   if (!w) return now;
   const end = w.start + windowMs;
   if (now >= end + margin) return now;
   if (now >= end - margin) return end + margin;
-  return w.count < input.limit ? now : end + margin;
+  return w.count < limit ? now : end + margin;
 }
 
 /**

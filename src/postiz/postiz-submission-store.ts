@@ -1,3 +1,5 @@
+import type { ServerWindow } from './postiz-pacer.js';
+
 /** Media uploaded once per clip, reused by every retry. */
 export interface SubmittedMedia {
   id: string;
@@ -44,6 +46,8 @@ export interface SubmissionStore {
   load(clipKey: string): Promise<SubmissionRecord | undefined>;
   /** Remembers the uploaded media, so a retry never uploads again. */
   recordUpload(clipKey: string, media: SubmittedMedia): Promise<void>;
+  /** Media already uploaded for any submission whose key starts with `prefix` (the clip's other slots). */
+  findMedia(prefix: string): Promise<SubmittedMedia | undefined>;
   /** Records the intent (and its send time) before `POST /posts` is sent. */
   recordIntent(clipKey: string, intent: SubmissionIntent): Promise<void>;
   /** Merges post ids learnt from a 201 or from reconciliation; clears the intent. */
@@ -56,6 +60,10 @@ export interface SubmissionStore {
   recordBlock(until: number): Promise<void>;
   /** The latest announced block end, if any. */
   blockedUntil(): Promise<number | undefined>;
+  /** Keeps the server's window as its `X-RateLimit-*` headers told it (the newest answer wins). */
+  recordServerWindow(window: ServerWindow): Promise<void>;
+  /** The newest window the server announced, if any. */
+  serverWindow(): Promise<ServerWindow | undefined>;
 }
 
 /**
@@ -72,6 +80,7 @@ export class MemorySubmissionStore implements SubmissionStore {
   readonly attempts: number[] = [];
   readonly noEffect: { clipKey: string; at: number; code: string }[] = [];
   #blockedUntil: number | undefined;
+  #window: ServerWindow | undefined;
 
   async load(clipKey: string): Promise<SubmissionRecord | undefined> {
     const r = this.records.get(clipKey);
@@ -86,6 +95,11 @@ export class MemorySubmissionStore implements SubmissionStore {
 
   async recordUpload(clipKey: string, media: SubmittedMedia): Promise<void> {
     this.#get(clipKey).media = { ...media };
+  }
+
+  async findMedia(prefix: string): Promise<SubmittedMedia | undefined> {
+    for (const [key, r] of this.records) if (key.startsWith(prefix) && r.media) return { ...r.media };
+    return undefined;
   }
 
   async recordIntent(clipKey: string, intent: SubmissionIntent): Promise<void> {
@@ -114,5 +128,13 @@ export class MemorySubmissionStore implements SubmissionStore {
 
   async blockedUntil(): Promise<number | undefined> {
     return this.#blockedUntil;
+  }
+
+  async recordServerWindow(window: ServerWindow): Promise<void> {
+    if (!this.#window || this.#window.at <= window.at) this.#window = { ...window };
+  }
+
+  async serverWindow(): Promise<ServerWindow | undefined> {
+    return this.#window ? { ...this.#window } : undefined;
   }
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js';
 import type { PostContent } from '../core/ports/platform-adapter.js';
 import { PublishError } from '../core/publish-error.js';
 import type { PostizClient } from './postiz-client.js';
+import { postizHtml } from './postiz-content.js';
 import { nextPostAt } from './postiz-pacer.js';
 import { toPostizSettings, type PostizProvider } from './postiz-settings.js';
 import type { SubmissionStore } from './postiz-submission-store.js';
@@ -15,6 +16,11 @@ export interface ClipSubmission {
   videoPath: string;
   /** Planned publish instant (ms). */
   plannedAt: number;
+  /**
+   * Key prefix shared by every submission of this clip in its campaign (its other slots): media one
+   * of them uploaded is reused, so a clip is uploaded once per campaign. Default: none shared.
+   */
+  mediaKey?: string;
   /** Channels to post to, each with its own content/options. */
   targets: { channelId: string; provider: PostizProvider; content: PostContent }[];
 }
@@ -74,8 +80,8 @@ export class PostizSubmitter {
   /** When the next `POST /posts` may go, from the durable history. */
   async nextSlot(): Promise<number> {
     const now = this.#o.clock.now();
-    const [history, blockedUntil] = await Promise.all([this.#o.store.postAttempts(now - 2 * HOUR), this.#o.store.blockedUntil()]);
-    return nextPostAt({ history, limit: this.#o.postsPerHour, now, ...(blockedUntil !== undefined ? { blockedUntil } : {}) });
+    const [history, blockedUntil, server] = await Promise.all([this.#o.store.postAttempts(now - 2 * HOUR), this.#o.store.blockedUntil(), this.#o.store.serverWindow()]);
+    return nextPostAt({ history, limit: this.#o.postsPerHour, now, ...(blockedUntil !== undefined ? { blockedUntil } : {}), ...(server ? { server } : {}) });
   }
 
   /** Runs the clip's submission as far as it can go now. Throws `PublishError` (invalid, needs_reauth, unknown_outcome, …). */
@@ -98,19 +104,20 @@ export class PostizSubmitter {
     }
     if (record && remaining().length === 0) return done();
 
-    let media = record?.media;
+    // Pace first: a clip is uploaded only when its POST /posts is about to go, and once per campaign.
+    const slot = await this.nextSlot();
+    if (slot > clock.now()) return { status: 'deferred', until: slot, reason: 'rate_limit' };
+
+    let media = record?.media ?? (clip.mediaKey ? await store.findMedia(clip.mediaKey) : undefined);
     if (!media) {
       const uploaded = await client.upload(clip.videoPath);
       media = { id: uploaded.id, path: uploaded.path };
-      await store.recordUpload(clip.clipKey, media);
     }
+    if (!record?.media) await store.recordUpload(clip.clipKey, media);
     if (!media.path.split('?')[0]!.endsWith('.mp4')) {
       // The server never checks that a TikTok video post has its video (correction 5); we do.
       throw new PublishError('Postiz: the uploaded clip is not an mp4', { platform: 'postiz', code: 'POSTIZ_INVALID', kind: 'invalid' });
     }
-
-    const slot = await this.nextSlot();
-    if (slot > clock.now()) return { status: 'deferred', until: slot, reason: 'rate_limit' };
 
     const targets = remaining();
     const request: PostizCreateRequest = {
@@ -121,14 +128,19 @@ export class PostizSubmitter {
       creationMethod: 'API',
       posts: targets.map((t) => ({
         integration: { id: t.channelId },
-        value: [{ content: t.content.caption, image: [{ id: media.id, path: media.path }] }],
+        value: [{ content: postizHtml(t.content.caption), image: [{ id: media.id, path: media.path }] }],
         settings: settings.get(t.channelId)!,
       })),
     };
     const sentAt = clock.now();
     await store.recordIntent(clip.clipKey, { at: sentAt, date: clip.plannedAt, channelIds: targets.map((t) => t.channelId) });
     try {
-      const { items } = await client.createPosts(request);
+      const { items, rateLimit } = await client.createPosts(request);
+      if (rateLimit) {
+        // The server's own count (other clients of the organization included): never send while it says 0.
+        const at = clock.now();
+        await store.recordServerWindow({ limit: rateLimit.limit, remaining: rateLimit.remaining, resetAt: at + rateLimit.resetSec * 1000, at });
+      }
       const postIds: Record<string, string> = {};
       items.forEach((item, i) => (postIds[item.integration || targets[i]!.channelId] = item.postId));
       await store.recordResult(clip.clipKey, postIds, { at: clock.now(), reconciled: false });
@@ -168,7 +180,7 @@ export class PostizSubmitter {
       const matches = posts.filter((p: PostizPost) =>
         p.integration.id === t.channelId &&
         Math.abs(Date.parse(p.publishDate) - clip.plannedAt) < 1000 && // tolerate a server storing whole seconds
-        contentKey(p.content) === contentKey(t.content.caption));
+        contentKey(p.content) === contentKey(postizHtml(t.content.caption)));
       if (matches[0]) postIds[t.channelId] = matches[0].id;
       duplicates.push(...matches.slice(1).map((p) => p.id));
     }

@@ -15,6 +15,7 @@ import {
   type NewEvent,
   type PostFilter,
   type PostRecord,
+  type RateSlot,
   type StepOutcome,
   type Store,
   type WebhookDeliveryRecord,
@@ -26,6 +27,7 @@ import { loadLedgerKey } from './ledger-key.js';
 import { headMac } from './ledger-hash.js';
 import * as webhooks from './webhook-queries.js';
 import { insertCampaignRows } from './campaign-rows.js';
+import { takeRateSlot } from './rate-slots.js';
 import type { DialectName } from './migrations.js';
 import { fromAccount, toAccount, toCampaign, toClip, toEvent, toPost } from './rows.js';
 import type { Database, PostsTable } from './schema.js';
@@ -441,7 +443,11 @@ export class KyselyStore implements Store {
     return { n: Number(head.n), hash: head.hash, at: iso, mac: checkpointMac(this.#ledger.key, Number(head.n), head.hash, iso) };
   }
 
-  // ---- quota and settings
+  // ---- rate limits, quota and settings
+
+  takeRateSlot(bucket: string, limit: number, windowMs: number, now: number): Promise<RateSlot> {
+    return this.tx((trx) => takeRateSlot(trx, this.dialect, bucket, limit, windowMs, now));
+  }
 
   async reserveQuota(bucket: string, windowKey: string, n: number, limit: number): Promise<boolean> {
     return this.tx(async (trx) => {

@@ -241,6 +241,18 @@ export function migrationsFor(dialect: DialectName): MigrationProvider {
         await db.schema.alterTable('clips').addColumn('derived_json', 'text').execute();
       },
     },
+    '0040_rate_slots': {
+      // Calls made against a per-minute platform limit (TikTok's video/init: 6 per user token), shared
+      // by every worker so that together they stay under it.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('rate_slots')
+          .addColumn('bucket', 'text', (c) => c.notNull())
+          .addColumn('at', big, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('rate_slots_bucket_at').on('rate_slots').columns(['bucket', 'at']).execute();
+      },
+    },
     // Issue 13: a keyed, anchored, append-only ledger and checked secret keys (store/ledger.ts,
     // secrets/key-check.ts). `events.n` is the row's ordinal (covered by its MAC), so a gap says how many
     // rows are missing; `ledger_head` is the MAC'd (count, last hash) written with every append, so a

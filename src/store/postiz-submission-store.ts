@@ -1,6 +1,6 @@
 import { sql, type Generated, type Kysely, type Transaction } from 'kysely';
 import { PublishError } from '../core/publish-error.js';
-import { nextPostAt } from '../postiz/postiz-pacer.js';
+import { nextPostAt, type ServerWindow } from '../postiz/postiz-pacer.js';
 import type { SubmissionIntent, SubmissionRecord, SubmissionStore, SubmittedMedia } from '../postiz/postiz-submission-store.js';
 import type { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
@@ -103,6 +103,15 @@ export class KyselySubmissionStore implements SubmissionStore {
     });
   }
 
+  async findMedia(prefix: string): Promise<SubmittedMedia | undefined> {
+    const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const row = await this.#db.selectFrom('postiz_submissions').select(['media_id', 'media_path'])
+      .where('org', '=', this.org).where(sql<boolean>`clip_key like ${pattern} escape '\\'`)
+      .where('media_id', 'is not', null).where('media_path', 'is not', null)
+      .orderBy('created_at').executeTakeFirst();
+    return row?.media_id && row.media_path ? { id: row.media_id, path: row.media_path } : undefined;
+  }
+
   async recordIntent(clipKey: string, intent: SubmissionIntent): Promise<void> {
     await this.#tx(async (trx) => {
       if (this.options.postsPerHour) await this.#guard(trx, intent.at, this.options.postsPerHour);
@@ -121,9 +130,11 @@ export class KyselySubmissionStore implements SubmissionStore {
     if (this.store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`postiz:${this.org}`}))`.execute(trx);
     const history = (await trx.selectFrom('postiz_sends').select('at').where('org', '=', this.org).where('at', '>=', at - 7_200_000).execute()).map((r) => Number(r.at));
     const blocked = await trx.selectFrom('settings').select('value').where('key', '=', `postiz.blocked_until:${this.org}`).executeTakeFirst();
+    const window = await trx.selectFrom('settings').select('value').where('key', '=', `postiz.window:${this.org}`).executeTakeFirst();
     // Another worker's clock may be a little ahead: judge at the latest send seen, so its sends count.
     const now = Math.max(at, ...history);
-    const slot = nextPostAt({ history, limit, now, ...(blocked ? { blockedUntil: Number(blocked.value) } : {}) });
+    const server = window ? (JSON.parse(window.value) as ServerWindow) : undefined;
+    const slot = nextPostAt({ history, limit, now, ...(blocked ? { blockedUntil: Number(blocked.value) } : {}), ...(server ? { server } : {}) });
     if (slot > now) {
       throw new PublishError(`Postiz: paced under the hourly limit (another worker took the slot); next submission at ${new Date(slot).toISOString()}`, {
         platform: 'postiz', code: 'POSTIZ_PACED', kind: 'quota', deferUntil: slot,
@@ -171,6 +182,22 @@ export class KyselySubmissionStore implements SubmissionStore {
   async blockedUntil(): Promise<number | undefined> {
     const v = await this.store.getSetting(`postiz.blocked_until:${this.org}`);
     return v === undefined ? undefined : Number(v);
+  }
+
+  async recordServerWindow(window: ServerWindow): Promise<void> {
+    await this.#tx(async (trx) => {
+      const key = `postiz.window:${this.org}`;
+      const row = await trx.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+      if (row && (JSON.parse(row.value) as ServerWindow).at > window.at) return;
+      const value = JSON.stringify(window);
+      if (row) await trx.updateTable('settings').set({ value, updated_at: window.at }).where('key', '=', key).execute();
+      else await trx.insertInto('settings').values({ key, value, updated_at: window.at }).execute();
+    });
+  }
+
+  async serverWindow(): Promise<ServerWindow | undefined> {
+    const v = await this.store.getSetting(`postiz.window:${this.org}`);
+    return v === undefined ? undefined : (JSON.parse(v) as ServerWindow);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { RateSlotsTable } from './rate-slots.js';
 
 /**
  * The database schema, as Kysely sees it. Times are integers: milliseconds since the epoch (UTC).
@@ -19,6 +20,7 @@ export interface Database {
   settings: SettingsTable;
   ledger_head: LedgerHeadTable;
   secret_keys: SecretKeysTable;
+  rate_slots: RateSlotsTable;
 }
 
 type Ms = ColumnType<number, number, number>;

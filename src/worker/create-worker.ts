@@ -59,7 +59,9 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const sandboxText = options.sandbox ? undefined : await app.store.getSetting(SANDBOX_URLS_SETTING);
   const sandbox = options.sandbox ?? (sandboxText ? (JSON.parse(sandboxText) as SandboxUrls) : undefined);
-  const registry = createAdapterRegistry({ accounts: app.accounts, clock: app.clock, ...(options.ignoreQuota ? { sandboxQuota: false } : {}), ...(options.signer ? { signer: options.signer } : {}), ...(sandbox ? { sandbox } : {}), ...(options.tune ? { tune: options.tune } : {}) });
+  // --ignore-quota (load tests against emulators with limits off) also stops pacing TikTok's inits.
+  const tune = options.ignoreQuota ? { ...(options.tune ?? {}), tiktok: { ...(options.tune?.tiktok ?? {}), initsPerMinute: 0 } } : options.tune;
+  const registry = createAdapterRegistry({ accounts: app.accounts, clock: app.clock, ...(options.ignoreQuota ? { sandboxQuota: false } : {}), ...(options.signer ? { signer: options.signer } : {}), ...(sandbox ? { sandbox } : {}), ...(tune ? { tune } : {}) });
   const notifier = new WebhookNotifier({ store: app.store, secrets: app.secrets, clock: app.clock, logger, makeId: app.newId });
   // Postiz channel accounts publish through the Postiz server; every other account directly.
   const postiz = postizAdapterFor(app, { notifier });

@@ -45,7 +45,7 @@ export interface BackendHarness {
 }
 
 /** Builds a {@link BackendHarness}; `dialect: 'postgres'` uses a fresh test database. */
-export async function backendHarness(o: { dialect?: 'sqlite' | 'postgres'; emulator?: PostizEmulatorOptions; postsPerHour?: number } = {}): Promise<BackendHarness> {
+export async function backendHarness(o: { dialect?: 'sqlite' | 'postgres'; emulator?: PostizEmulatorOptions; postsPerHour?: number; apiLimitEnv?: number } = {}): Promise<BackendHarness> {
   const clock = new FakeClock(START);
   const emu = await createPostizEmulator({ clock, ...(o.postsPerHour ? { postsPerHour: o.postsPerHour } : {}), ...(o.emulator ?? {}) });
   const channels = {
@@ -60,6 +60,7 @@ export async function backendHarness(o: { dialect?: 'sqlite' | 'postgres'; emula
     CLIPCAST_POSTIZ_URL: `${emu.url}/public/v1`,
     CLIPCAST_POSTIZ_API_KEY: emu.apiKey,
     ...(pg ? { CLIPCAST_DATABASE_URL: pg.url } : {}),
+    ...(o.apiLimitEnv ? { CLIPCAST_POSTIZ_API_LIMIT: String(o.apiLimitEnv) } : {}),
   };
   const config = loadConfig(env);
   const notifications: BackendHarness['notifications'] = [];

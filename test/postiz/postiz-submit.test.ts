@@ -164,7 +164,7 @@ describe('PostizSubmitter', () => {
     if (out.status !== 'submitted' || other.status !== 'submitted') return;
     const mine = Object.values(out.postIds);
     expect(mine.some((id) => Object.values(other.postIds).includes(id))).toBe(false);
-    expect(mine.map((id) => emu.store.posts.get(id)!.content)).toEqual(['Clip 0 #fyp', 'Clip 0 on IG', 'Clip 0 description']);
+    expect(mine.map((id) => emu.store.posts.get(id)!.content)).toEqual(['<p>Clip 0 #fyp</p>', '<p>Clip 0 on IG</p>', '<p>Clip 0 description</p>']);
   });
 
   it('after a timeout whose effect lands later, the next run finds the posts instead of posting again', async () => {

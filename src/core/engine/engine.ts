@@ -7,7 +7,7 @@ import type { Logger, Notifier } from '../ports/notifier.js';
 import { silentLogger } from '../ports/notifier.js';
 import type { MediaInfo, PlatformAdapter, PublishContext, StepResult } from '../ports/platform-adapter.js';
 import { LeaseLostError, type AccountRecord, type ClipRecord, type PostError, type PostRecord, type Store } from '../ports/store.js';
-import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-policy.js';
+import { DEFAULT_RETRY_POLICY, rateLimitDelay, retryDelay, type RetryPolicy } from './retry-policy.js';
 import { quotaGateFor, releaseUnusedQuota, spentUntil } from './quota-gate.js';
 import { TokenRefresher } from './token-refresher.js';
 
@@ -252,6 +252,7 @@ export class Engine {
         checkpoint: (patch) => store.checkpoint(post.id, this.#o.workerId, patch, clock.now()),
         saveCredentials: (credentials, expiresAt) => this.#o.accounts.saveCredentials(account.id, credentials, expiresAt),
         progress: (bytes, total) => this.#o.onActivity?.({ type: 'upload', postId: post.id, platform: post.platform, bytes, total }),
+        takeRateSlot: (bucket, limit, windowMs) => store.takeRateSlot(bucket, limit, windowMs, clock.now()),
       };
       const quotaFor = this.#o.quotaFor;
       if (quotaFor && quotaFor(post, account)) ctx.quota = quotaGateFor({ store, clock, post, account, quotaFor, checkpoint: ctx.checkpoint });
@@ -323,7 +324,10 @@ export class Engine {
           await this.#fail(post, { ...lastError, message: `${lastError.message} (gave up after ${attempt} attempts)` }, attempt);
           return;
         }
-        const delay = retryDelay(attempt, retry, this.#o.random, error.retryAfterMs);
+        const delay =
+          error.kind === 'rate_limited'
+            ? rateLimitDelay(attempt, retry, this.#o.random, error.retryAfterMs)
+            : retryDelay(attempt, retry, this.#o.random, error.retryAfterMs);
         await this.#finish(post, { state: 'retry_wait', nextAttemptAt: now + delay, attempt, error: lastError, detail: `${error.kind}: retry ${attempt + 1}/${retry.maxAttempts} in ${Math.round(delay / 1000)}s` });
         this.#o.logger.info({ postId: post.id, platform: post.platform, code: error.code, attempt, delayMs: delay }, 'will retry');
       }

@@ -31,4 +31,5 @@ export {
 } from './quota.js';
 export type { Plan, PlanInput, PlannedPost, PlanTarget, QuotaUsage } from './plan-campaign.js';
 export { planCampaign } from './plan-campaign.js';
+export { initRateNotes, TIKTOK_INITS_PER_MINUTE } from './init-rate.js';
 export { describePlan } from './describe-plan.js';

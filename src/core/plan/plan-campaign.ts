@@ -9,6 +9,7 @@ import type { ClipOrder, PlanClip } from './order-clips.js';
 import { orderClips } from './order-clips.js';
 import { addInterval, planSlots } from './plan-slots.js';
 import type { QuotaRule, QuotaRules } from './quota.js';
+import { initRateNotes } from './init-rate.js';
 import { describeQuota, QuotaLedger, quotaKeyOf, validateQuotaRule } from './quota.js';
 import { formatLocal, validateTimezone } from './time-zone.js';
 
@@ -181,6 +182,7 @@ export function planCampaign(input: PlanInput): Plan {
   }
 
   applyQuotas(drafts, input, zone, notes);
+  notes.push(...initRateNotes(drafts.map((d) => d.post), zone));
 
   for (const d of drafts) {
     if (d.reasons.length > 0) d.post.shifted = { from: d.planned, reason: d.reasons.join('; ') };

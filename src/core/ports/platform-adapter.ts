@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { PlatformId } from '../platform-id.js';
 import type { PostState } from '../post-state.js';
+import type { RateSlot } from './store.js';
 
 /** What an adapter needs to know about the clip file it publishes. */
 export interface MediaInfo {
@@ -105,6 +106,12 @@ export interface PublishContext {
    * present when the engine counts one for this post. Adapters ask before every counted call.
    */
   quota?: QuotaGate;
+  /**
+   * Takes one call of a platform's sliding-window rate limit, counted in the engine's store so every
+   * worker shares it (`granted: false` records nothing and says when a slot frees). Absent when no
+   * store backs the context (unit tests): then nothing is paced.
+   */
+  takeRateSlot?(bucket: string, limit: number, windowMs: number): Promise<RateSlot>;
 }
 
 /** The answer of {@link QuotaGate.beforeCall}: go, or defer until `resetAt`. */

@@ -228,6 +228,13 @@ export interface Store {
   /** Recomputes the keyed chain and checks it against the MAC'd head; returns the first broken row, if any. */
   verifyLedger(): Promise<LedgerVerdict>;
 
+  /**
+   * Takes one call of a sliding-window rate limit shared by every worker (at most `limit` calls of
+   * `bucket` in any `windowMs`, e.g. TikTok's 6 `video/init` per minute per user token); when the window
+   * is full, nothing is recorded and the answer says when a slot frees.
+   */
+  takeRateSlot(bucket: string, limit: number, windowMs: number, now: number): Promise<RateSlot>;
+
   /** Adds `n` to a quota window if it stays within `limit`; returns whether it did. */
   reserveQuota(bucket: string, windowKey: string, n: number, limit: number): Promise<boolean>;
   /** Takes `n` back from a quota window (never below 0): a reservation that was not used. */
@@ -291,3 +298,6 @@ export class NotFoundError extends Error {
 export class StateConflictError extends Error {
   override readonly name = 'StateConflictError';
 }
+
+/** The answer of {@link Store.takeRateSlot}: granted (and counted), or when to ask again (ms epoch). */
+export type RateSlot = { granted: true } | { granted: false; retryAt: number };

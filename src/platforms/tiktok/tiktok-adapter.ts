@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import type { AdapterAccount, Credentials, PlatformAdapter, PublishContext, StepResult } from '../../core/ports/platform-adapter.js';
 import { PublishError } from '../../core/publish-error.js';
 import type { HttpOptions } from '../shared/http.js';
-import { TikTokClient } from './tiktok-client.js';
+import { TikTokClient, type TikTokPostInfo } from './tiktok-client.js';
 import type { TikTokConfig } from './tiktok-config.js';
 import { readTikTokCredentials, refreshTikTokToken, tiktokCredentials } from './tiktok-oauth.js';
 import { buildPostInfo, parseTikTokOptions } from './tiktok-options.js';
@@ -53,6 +53,8 @@ export class TikTokAdapter implements PlatformAdapter {
           chunkSize: config.chunkSize,
           singleChunkMax: config.singleChunkMaxBytes,
           pollInitialMs: config.pollInitialMs,
+          freshPostInfo: () => this.#postInfo(ctx, tokens.accessToken),
+          initsPerMinute: config.initsPerMinute,
         });
       case 'processing':
       case 'publishing':
@@ -89,6 +91,17 @@ export class TikTokAdapter implements PlatformAdapter {
     return { credentials: tiktokCredentials(next), expiresAt: next.expiresAt };
   }
 
+  /**
+   * `post_info` from a fresh creator_info (privacy options, disabled interactions and the duration cap
+   * can change between attempts); throws a clear `invalid` error when the post no longer fits.
+   */
+  async #postInfo(ctx: PublishContext, accessToken: string): Promise<TikTokPostInfo> {
+    const config = this.options.config;
+    const opts = parseTikTokOptions(ctx.content.options, { mode: config.mode, coverTimestampSec: ctx.content.coverTimestampSec });
+    const creator = await this.client.creatorInfo(accessToken, ctx.signal);
+    return buildPostInfo(opts, creator, ctx.content.caption, ctx.media.durationSec, config);
+  }
+
   async #prepare(ctx: PublishContext, accessToken: string, scope: string): Promise<StepResult> {
     const remote = ctx.remote as TikTokRemote;
     // Already past preparing once (an intent or a publish exists): never redo it.
@@ -114,8 +127,12 @@ export class TikTokAdapter implements PlatformAdapter {
     // Fresh creator_info before every Direct Post (TikTok's guidelines: never cache it).
     const creator = await this.client.creatorInfo(accessToken, ctx.signal);
     const postInfo = buildPostInfo(opts, creator, ctx.content.caption, ctx.media.durationSec, config);
+    const remote_ = ctx.remote as TikTokRemote;
     await ctx.checkpoint({
-      remote: { mode: 'direct', source, postInfo, creatorUsername: creator.creator_username },
+      remote: {
+        mode: 'direct', source, postInfo, creatorUsername: creator.creator_username,
+        creatorCheckedAt: this.options.clock.now(), creatorCheckedAttempt: ctx.attempt, creatorCheckedInits: remote_.inits ?? 0,
+      },
       event: { type: 'tiktok_prepared', data: { mode: 'direct', creator: creator.creator_nickname, username: creator.creator_username, privacy: postInfo.privacy_level } },
     });
     return { status: 'continue', next: 'uploading', delayMs: 0, note: `posting as ${creator.creator_nickname} (@${creator.creator_username})` };

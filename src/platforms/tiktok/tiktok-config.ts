@@ -49,6 +49,12 @@ export interface TikTokConfig {
   postIdWaitMs: number;
   /** Give up polling after this long in processing. Default 2 h. */
   processingTimeoutMs: number;
+  /**
+   * Inits (`video/init`, `inbox/video/init`) per sliding minute per account, paced through the store
+   * by every worker together. Default 6 (TikTok's documented limit); 0 switches pacing off (load tests
+   * against an emulator with its limits off).
+   */
+  initsPerMinute: number;
   /** Delay for a 429 without Retry-After (TikTok documents none). Default 10,000 ms. */
   rateLimitDelayMs: number;
   /** How far a daily-cap error defers the post (24 h sliding window). Default 86,400,000 ms. */
@@ -95,6 +101,7 @@ export const TIKTOK_DEFAULTS: Omit<TikTokConfig, 'clientKey' | 'clientSecret' | 
   pollMaxMs: 10_000,
   postIdWaitMs: 600_000,
   processingTimeoutMs: 7_200_000,
+  initsPerMinute: 6,
   rateLimitDelayMs: 10_000,
   dailyCapDeferMs: 86_400_000,
   webhookToleranceSec: 300,

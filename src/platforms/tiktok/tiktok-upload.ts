@@ -3,6 +3,7 @@ import type { PublishContext, StepResult, UploadCheckpoint } from '../../core/po
 import { PublishError } from '../../core/publish-error.js';
 import { ChunkReader } from '../shared/chunk-reader.js';
 import type { TikTokClient, TikTokPostInfo, TikTokSourceInfo } from './tiktok-client.js';
+import { TIKTOK_LIMITS } from './tiktok-config.js';
 import { classifyTikTokError } from './tiktok-errors.js';
 
 /** The adapter's durable remote state for a TikTok post (`ctx.remote`). */
@@ -16,6 +17,12 @@ export interface TikTokRemote {
   publishId?: string | null;
   uploadDoneAt?: number | null;
   inits?: number;
+  /** When creator_info was last read, at which engine attempt and after how many inits (freshness). */
+  creatorCheckedAt?: number;
+  creatorCheckedAttempt?: number;
+  creatorCheckedInits?: number;
+  /** Chunk PUTs in a row that did not move the acknowledged range. */
+  stalledPuts?: number;
   pollCount?: number;
   processingSince?: number | null;
   completeSeenAt?: number | null;
@@ -57,6 +64,36 @@ export function parseProgress(header: string | undefined, chunkSize: number, tot
   return undefined;
 }
 
+/** Options of {@link runUploadStep}. */
+export interface UploadStepOptions {
+  ttlMs: number;
+  marginMs: number;
+  chunkSize: number;
+  singleChunkMax: number;
+  pollInitialMs: number;
+  /**
+   * Reads creator_info and builds `post_info` from it (Direct Post): called before every init unless
+   * `preparing` read it moments ago in this same attempt, since privacy options and caps change.
+   */
+  freshPostInfo?: () => Promise<TikTokPostInfo>;
+  /** Chunk PUTs in a row without progress before the upload fails (default 5). */
+  maxStalledPuts?: number;
+  /** Inits per sliding minute per account (default 6; 0: not paced). */
+  initsPerMinute?: number;
+}
+
+/** The sliding window TikTok counts inits in (one minute), plus a margin for clock skew and transit. */
+const INIT_WINDOW_MS = 61_000;
+
+/** Paces inits per account through the store (6 per minute per user token, §11.1): a step to wait, or undefined to go. */
+async function paceInit(ctx: PublishContext, perMinute: number): Promise<StepResult | undefined> {
+  if (!ctx.takeRateSlot || perMinute <= 0) return undefined;
+  const slot = await ctx.takeRateSlot(`tiktok.init:${ctx.account.id}`, perMinute, INIT_WINDOW_MS);
+  if (slot.granted) return undefined;
+  const delayMs = Math.max(1_000, slot.retryAt - ctx.clock.now());
+  return { status: 'continue', next: 'uploading', delayMs, note: `paced: TikTok allows ${perMinute} video/init per minute per account; next init in ${Math.ceil(delayMs / 1000)} s` };
+}
+
 function contentTypeOf(path: string): string {
   const ext = extname(path).toLowerCase();
   return ext === '.mov' ? 'video/quicktime' : ext === '.webm' ? 'video/webm' : 'video/mp4';
@@ -84,7 +121,7 @@ export async function runUploadStep(
   ctx: PublishContext,
   client: TikTokClient,
   accessToken: string,
-  o: { ttlMs: number; marginMs: number; chunkSize: number; singleChunkMax: number; pollInitialMs: number },
+  o: UploadStepOptions,
 ): Promise<StepResult> {
   const remote = ctx.remote as TikTokRemote;
   if (remote.publishId && remote.uploadDoneAt) return { status: 'continue', next: 'processing', delayMs: o.pollInitialMs };
@@ -111,12 +148,15 @@ export async function runUploadStep(
   for (;;) {
     if (!publishId) {
       if (restarts++ > 1) throw new PublishError('TikTok rejected the upload URL right after init twice; retrying later', { platform: 'tiktok', code: 'TIKTOK_UPLOAD_RESTART_LOOP', kind: 'retryable' });
+      const paced = await paceInit(ctx, o.initsPerMinute ?? TIKTOK_LIMITS.initPerMinute);
+      if (paced) return paced;
       const fresh = await freshInit(ctx, client, accessToken, o, remote, previousPublishId, upload, restartReason);
       publishId = fresh.publishId;
       upload = fresh.upload;
       if (!upload) return { status: 'continue', next: 'processing', delayMs: o.pollInitialMs };
     }
-    const outcome = await sendChunks(ctx, client, upload!);
+    const outcome = await sendChunks(ctx, client, upload!, { accessToken, publishId: publishId!, maxStalls: o.maxStalledPuts ?? 5 });
+    if (typeof outcome === 'object') return outcome;
     if (outcome === 'done') {
       await ctx.checkpoint({ remote: { uploadDoneAt: ctx.clock.now() }, upload: null, event: { type: 'tiktok_upload_complete', data: { publishId, bytes: upload!.totalBytes } } });
       return { status: 'continue', next: 'processing', delayMs: o.pollInitialMs };
@@ -131,7 +171,7 @@ async function freshInit(
   ctx: PublishContext,
   client: TikTokClient,
   accessToken: string,
-  o: { ttlMs: number; chunkSize: number; singleChunkMax: number },
+  o: UploadStepOptions,
   remote: TikTokRemote,
   previousPublishId: string | null,
   previous: UploadCheckpoint | null,
@@ -143,8 +183,18 @@ async function freshInit(
   const source: TikTokSourceInfo = usePull
     ? { source: 'PULL_FROM_URL', video_url: ctx.media.publicUrl! }
     : { source: 'FILE_UPLOAD', video_size: ctx.media.size, chunk_size: plan.chunkSize, total_chunk_count: plan.count };
+  let postInfo = remote.postInfo;
+  const now = ctx.clock.now();
+  const justChecked =
+    remote.creatorCheckedAt !== undefined && now - remote.creatorCheckedAt < 10_000 &&
+    remote.creatorCheckedAttempt === ctx.attempt && remote.creatorCheckedInits === (remote.inits ?? 0);
+  const refreshed = mode === 'direct' && o.freshPostInfo && !justChecked;
+  if (refreshed) postInfo = await o.freshPostInfo!();
   await ctx.checkpoint({
-    remote: { initIntentAt: ctx.clock.now(), source: source.source, publishId: null, uploadDoneAt: null },
+    remote: {
+      initIntentAt: ctx.clock.now(), source: source.source, publishId: null, uploadDoneAt: null, stalledPuts: 0,
+      ...(refreshed ? { postInfo, creatorCheckedAt: now, creatorCheckedAttempt: ctx.attempt, creatorCheckedInits: remote.inits ?? 0 } : {}),
+    },
     upload: null,
     event: reason
       ? { type: 'tiktok_upload_restarted', data: { reason, previousPublishId, bytesAcked: previous?.bytesAcked ?? 0 } }
@@ -153,7 +203,7 @@ async function freshInit(
   let result: { publishId: string; uploadUrl?: string };
   try {
     if (mode === 'inbox') result = await client.initInbox(accessToken, source, ctx.signal);
-    else result = await client.initDirect(accessToken, remote.postInfo!, source, ctx.signal);
+    else result = await client.initDirect(accessToken, postInfo!, source, ctx.signal);
   } catch (error) {
     // A definite refusal created nothing: clear the intent. An unknown outcome keeps it (see runUploadStep).
     if (!(error instanceof PublishError) || error.kind !== 'unknown_outcome') await ctx.checkpoint({ remote: { initIntentAt: null } });
@@ -181,21 +231,37 @@ async function freshInit(
   return { publishId: result.publishId, upload };
 }
 
-/** Sends the remaining chunks; returns 'done', or a restart reason (URL rejected, progress lost). */
-async function sendChunks(ctx: PublishContext, client: TikTokClient, upload: UploadCheckpoint): Promise<'done' | string> {
+/** What the no-progress rule needs. */
+interface StallContext {
+  accessToken: string;
+  publishId: string;
+  maxStalls: number;
+}
+
+/** Sends the remaining chunks; returns 'done', a restart reason (URL rejected, progress lost), or a step to wait (no progress). */
+async function sendChunks(ctx: PublishContext, client: TikTokClient, upload: UploadCheckpoint, s: StallContext): Promise<'done' | string | StepResult> {
   const { totalBytes: total, chunkSize } = upload;
   const count = Math.floor(total / chunkSize);
   const type = contentTypeOf(ctx.media.path);
   const file = await ChunkReader.open(ctx.media.path);
   try {
-    return await sendRemaining(ctx, client, upload, file, type, count);
+    return await sendRemaining(ctx, client, upload, file, type, count, s);
   } finally {
     await file.close();
   }
 }
 
-async function sendRemaining(ctx: PublishContext, client: TikTokClient, upload: UploadCheckpoint, file: ChunkReader, type: string, count: number): Promise<'done' | string> {
+async function sendRemaining(
+  ctx: PublishContext,
+  client: TikTokClient,
+  upload: UploadCheckpoint,
+  file: ChunkReader,
+  type: string,
+  count: number,
+  s: StallContext,
+): Promise<'done' | string | StepResult> {
   const { totalBytes: total, chunkSize } = upload;
+  let stalls = (ctx.remote as TikTokRemote).stalledPuts ?? 0;
   while (upload.bytesAcked < total) {
     const first = upload.bytesAcked;
     const index = first / chunkSize;
@@ -203,8 +269,10 @@ async function sendRemaining(ctx: PublishContext, client: TikTokClient, upload: 
     const answer = await client.putChunk(upload.url, file, first, last, total, type, ctx.signal);
     if (answer.status === 206 || answer.status === 201) {
       const acked = answer.status === 201 ? total : (parseProgress(answer.progress, chunkSize, total) ?? last + 1);
+      if (acked <= first) return stalled(ctx, client, upload, s, stalls + 1, first, last);
       upload.bytesAcked = acked;
-      await ctx.checkpoint({ upload: { ...upload } });
+      await ctx.checkpoint({ upload: { ...upload }, ...(stalls ? { remote: { stalledPuts: 0 } } : {}) });
+      stalls = 0;
       ctx.progress?.(acked, total);
       if (answer.status === 201) return 'done';
       continue;
@@ -223,4 +291,42 @@ async function sendRemaining(ctx: PublishContext, client: TikTokClient, upload: 
     throw classifyTikTokError({ status: answer.status, message: `chunk bytes ${first}-${last} refused` }, client.ctx('TikTok chunk upload'));
   }
   return 'done';
+}
+
+/**
+ * A chunk PUT was accepted without moving the acknowledged range: never re-send at once. Ask TikTok
+ * how far the upload got (status/fetch `uploaded_bytes`), realign if it moved, and come back after a
+ * growing delay (2 s, 4 s, … up to 1 min); after `maxStalls` PUTs in a row without progress, fail.
+ */
+async function stalled(
+  ctx: PublishContext,
+  client: TikTokClient,
+  upload: UploadCheckpoint,
+  s: StallContext,
+  stalls: number,
+  first: number,
+  last: number,
+): Promise<StepResult> {
+  const { publishId, accessToken } = s;
+  if (stalls >= s.maxStalls) {
+    await ctx.checkpoint({ remote: { stalledPuts: stalls }, event: { type: 'tiktok_upload_stalled', data: { publishId, bytesAcked: first, puts: stalls, gaveUp: true } } });
+    throw new PublishError(
+      `TikTok accepted bytes ${first}-${last} ${stalls} times in a row without acknowledging them (progress stuck at ${first} of ${upload.totalBytes}); the upload was stopped. Nothing was posted: run the post again later`,
+      { platform: 'tiktok', code: 'TIKTOK_UPLOAD_NO_PROGRESS', kind: 'invalid' },
+    );
+  }
+  let realigned: number | undefined;
+  {
+    const status = await client.fetchStatus(accessToken, publishId, ctx.signal).catch(() => undefined);
+    const uploaded = status?.uploadedBytes;
+    if (uploaded !== undefined && uploaded > first && uploaded <= upload.totalBytes && (uploaded === upload.totalBytes || uploaded % upload.chunkSize === 0)) realigned = uploaded;
+  }
+  if (realigned !== undefined) upload.bytesAcked = realigned;
+  const delayMs = Math.min(60_000, 2_000 * 2 ** (stalls - 1));
+  await ctx.checkpoint({
+    remote: { stalledPuts: realigned !== undefined ? 0 : stalls },
+    ...(realigned !== undefined ? { upload: { ...upload } } : {}),
+    event: { type: 'tiktok_upload_stalled', data: { publishId, bytesAcked: first, puts: stalls, ...(realigned !== undefined ? { realignedTo: realigned } : {}), retryInMs: delayMs } },
+  });
+  return { status: 'continue', next: 'uploading', delayMs, note: `TikTok did not acknowledge bytes ${first}-${last}; checking again in ${Math.round(delayMs / 1000)} s` };
 }

@@ -9,7 +9,7 @@ import { BodyTooLargeError, type EmulatorRequest, type EmulatorResponse, type Em
 import type { PostizLimiter } from './postiz-limiter.js';
 import { MultipartError, receiveMultipart, sniffMedia, type SniffedType } from './postiz-multipart.js';
 import { cuid, type EmulatedMedia, type EmulatedPost, type PostizStore } from './postiz-state.js';
-import { coerceSettings, dtoMessages, isIso8601, isIsoWeekDate, providerRule } from './postiz-validate.js';
+import { coerceSettings, dtoMessages, isIso8601, isIsoWeekDate, providerRule, storedContent } from './postiz-validate.js';
 
 type Json = Record<string, unknown>;
 
@@ -279,7 +279,7 @@ export function registerPostizRoutes(server: EmulatorServer, base: string, ctx: 
         createdAt: now, deleted: false, publishCount: 0,
       };
       row.group = randomUUID();
-      row.content = first.content as string;
+      row.content = storedContent(first.content as string);
       row.image = (first.image as { id: string; path: string }[]).map((m) => ({ id: m.id, path: m.path }));
       row.comments = values.slice(1);
       row.publishDate = date;

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
+import { publishedText } from './postiz-validate.js';
 
 /**
  * What happens when a channel's post comes due (reference §11.7): `ok`, `reject:<reason>`,
@@ -179,7 +180,7 @@ export class PostizStore {
       remoteId: releaseId,
       releaseURL,
       permalink: `${this.permalinkBase()}/p/${post.id}`,
-      text: post.content,
+      text: publishedText(post.content),
       sha256: media?.sha256 ?? '',
       at: post.publishedAt,
     });

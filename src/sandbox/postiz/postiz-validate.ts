@@ -136,8 +136,35 @@ export function dtoMessages(body: Json, providers: string[]): string[] {
 
 /** Text length as the server counts it: on the HTML-escaped text (`&` is 5 characters; correction 3). */
 export function countedLength(content: string): number {
-  const plain = content.includes('<p>') ? content.replace(/<[^>]*>/g, '') : content;
-  return plain.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').length;
+  if (content.includes('<p>')) return storedContent(content).replace(/<[^>]*>/g, '').length;
+  return content.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').length;
+}
+
+const ALLOWED_TAGS = /^(p|br|strong|u|a|ul|li|h1|h2|h3|span)$/i;
+
+/**
+ * Content as the server stores it (§6.11 and correction 2): HTML holding `<p>` keeps its allowed tags
+ * (others are dropped); plain text holding a `<` is HTML-escaped; anything else is kept verbatim.
+ */
+export function storedContent(content: string): string {
+  if (content.includes('<p>')) return content.replace(/<\/?([a-zA-Z0-9]+)[^>]*>/g, (tag, name: string) => (ALLOWED_TAGS.test(name) ? tag : ''));
+  if (content.includes('<')) return content.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return content;
+}
+
+/**
+ * The text a TikTok/Instagram/YouTube provider receives at publish time: stored content holding `<p>`
+ * becomes plain text (paragraphs as line breaks, entities decoded); other content is sent verbatim,
+ * entities and all.
+ */
+export function publishedText(stored: string): string {
+  if (!stored.includes('<p>')) return stored;
+  return stored
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/p>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&')
+    .replace(/\n$/, '');
 }
 
 /** The first provider rule (shape D message) an entry breaks, or undefined. */

@@ -116,7 +116,7 @@ async function creatorInfo(state: TikTokState, req: EmulatorRequest): Promise<Em
   if (state.options.limits && postsToday(state, user.openId).length >= state.options.dailyPostCap) {
     return state.envelope(200, 'spam_risk_too_many_posts', 'The creator reached the daily post cap.');
   }
-  return state.envelope(200, 'ok', '', {
+  const answer = state.envelope(200, 'ok', '', {
     creator_avatar_url: `${req.url.origin}/avatar/${user.handle}.jpeg`,
     creator_username: user.handle,
     creator_nickname: user.nickname,
@@ -126,6 +126,10 @@ async function creatorInfo(state: TikTokState, req: EmulatorRequest): Promise<Em
     stitch_disabled: user.stitchDisabled || user.privateAccount,
     max_video_post_duration_sec: user.maxVideoPostDurationSec,
   });
+  // The creator changes settings after this answer: the next call sees the new options.
+  const change = state.creatorChanges.get(user.openId)?.shift();
+  if (change) Object.assign(user, change);
+  return answer;
 }
 
 async function init(state: TikTokState, req: EmulatorRequest, hooks: PublishHooks, mode: 'direct' | 'inbox', baseUrl: () => string): Promise<EmulatorResponse> {
@@ -202,6 +206,7 @@ async function init(state: TikTokState, req: EmulatorRequest, hooks: PublishHook
     source: source.source,
     title: typeof post.title === 'string' ? post.title : '',
     privacyLevel: typeof post.privacy_level === 'string' ? post.privacy_level : 'SELF_ONLY',
+    disabled: { comment: post.disable_comment === true, duet: post.disable_duet === true, stitch: post.disable_stitch === true },
     status: source.source === 'FILE_UPLOAD' ? 'PROCESSING_UPLOAD' : 'PROCESSING_DOWNLOAD',
     createdAt: now,
     bytesCompleteAt: undefined,

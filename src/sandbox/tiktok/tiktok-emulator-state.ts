@@ -63,6 +63,8 @@ export interface PublishRecord {
   source: 'FILE_UPLOAD' | 'PULL_FROM_URL';
   title: string;
   privacyLevel: string;
+  /** `post_info.disable_comment/duet/stitch` as sent (Direct Post). */
+  disabled: { comment: boolean; duet: boolean; stitch: boolean };
   status: PublishStatus;
   createdAt: number;
   /** When all bytes arrived (upload or download); processing runs from here. */
@@ -118,6 +120,10 @@ export class TikTokState {
   readonly contentTypeFlags: { path: string; contentType: string }[] = [];
   /** Fail reasons queued for the next processings to finish. */
   readonly nextFailures: string[] = [];
+  /** Creator fixtures applied right after the creator's next creator_info answer (options that change between calls). */
+  readonly creatorChanges = new Map<string, Partial<TikTokUser>[]>();
+  /** Chunk PUTs still to answer 206 without storing their bytes (the acknowledged range does not move). */
+  stalledPuts = 0;
   /** Where the authorize page's test switch stands. */
   authorize: { handle: string | undefined; deny: boolean; grantScopes: string[] | undefined } = {
     handle: undefined,

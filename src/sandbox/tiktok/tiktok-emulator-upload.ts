@@ -65,6 +65,12 @@ async function put(state: TikTokState, req: EmulatorRequest): Promise<EmulatorRe
   if (first !== task.received || planned.first !== first || planned.last !== last) {
     return reject(plain(416, 'Content-Range does not match the upload progress.', progress));
   }
+  if (state.stalledPuts > 0) {
+    // Fault: the PUT is answered 206 but its bytes are not kept; the progress header does not move.
+    state.stalledPuts -= 1;
+    for await (const chunk of req.raw) task.wireBytes += (chunk as Buffer).length;
+    return { status: 206, headers: progress };
+  }
   // Hash a copy: a chunk cut off mid-body leaves the accepted bytes' hash untouched.
   const hash = task.hash.copy();
   let seen = 0;

@@ -130,6 +130,22 @@ export class TikTokEmulator {
     Object.assign(this.#ensureUser(handle), fixture);
   }
 
+  /**
+   * Knob: the creator changes their settings right after their next creator_info answer (privacy
+   * options, disabled interactions, duration cap), so what a client read can be stale at init.
+   */
+  changeCreatorAfterNextQuery(handle: string, fixture: Partial<Omit<TikTokUser, 'openId' | 'handle'>>): void {
+    const user = this.#ensureUser(handle);
+    const queue = this.state.creatorChanges.get(user.openId) ?? [];
+    queue.push(fixture);
+    this.state.creatorChanges.set(user.openId, queue);
+  }
+
+  /** Knob: the next `n` chunk PUTs are answered 206 without keeping their bytes (no progress). */
+  stallNextChunks(n: number): void {
+    this.state.stalledPuts += n;
+  }
+
   /** Test switch of the authorize page: who approves, deny, or grant only some scopes. */
   setAuthorize(next: Partial<TikTokState['authorize']>): void {
     Object.assign(this.state.authorize, next);
