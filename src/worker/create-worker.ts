@@ -8,7 +8,8 @@ import { LocalDispatcher } from '../dispatch/local/local-dispatcher.js';
 import { WebhookNotifier } from '../notify/webhook-notifier.js';
 import { postizAdapterFor } from '../postiz/postiz-app.js';
 import type { MediaUrlSigner } from '../media/signed-url.js';
-import { SANDBOX_URLS_SETTING, type SandboxUrls } from '../sandbox/sandbox-urls.js';
+import type { SandboxUrls } from '../sandbox/sandbox-urls.js';
+import { runningSandbox, type PlatformApps } from '../app/platform-apps.js';
 
 /** The settings key the worker refreshes while alive (`/readyz` reads it). */
 export const WORKER_HEARTBEAT_SETTING = 'worker.heartbeat';
@@ -17,6 +18,8 @@ export const WORKER_HEARTBEAT_SETTING = 'worker.heartbeat';
 export interface WorkerOptions {
   app: App;
   logger: Logger;
+  /** The configured platform apps, for accounts whose credentials carry none (default none). */
+  apps?: PlatformApps;
   /** Sandbox URLs; default: those a running `clipcast sandbox` recorded in the store. */
   sandbox?: SandboxUrls;
   concurrency?: number;
@@ -57,9 +60,9 @@ export interface Worker {
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const { app, logger } = options;
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const sandboxText = options.sandbox ? undefined : await app.store.getSetting(SANDBOX_URLS_SETTING);
-  const sandbox = options.sandbox ?? (sandboxText ? (JSON.parse(sandboxText) as SandboxUrls) : undefined);
-  const registry = createAdapterRegistry({ accounts: app.accounts, clock: app.clock, ...(options.ignoreQuota ? { sandboxQuota: false } : {}), ...(options.signer ? { signer: options.signer } : {}), ...(sandbox ? { sandbox } : {}), ...(options.tune ? { tune: options.tune } : {}) });
+  const running = await runningSandbox(app.store);
+  const sandbox = options.sandbox ?? running?.urls;
+  const registry = createAdapterRegistry({ accounts: app.accounts, clock: app.clock, ...(options.apps ? { apps: options.apps } : {}), ...(options.ignoreQuota ? { sandboxQuota: false } : {}), ...(options.signer ? { signer: options.signer } : {}), ...(sandbox ? { sandbox } : {}), ...(options.tune ? { tune: options.tune } : {}) });
   const notifier = new WebhookNotifier({ store: app.store, secrets: app.secrets, clock: app.clock, logger, makeId: app.newId });
   // Postiz channel accounts publish through the Postiz server; every other account directly.
   const postiz = postizAdapterFor(app, { notifier });

@@ -4,7 +4,8 @@ import { InputError } from '../../core/input-error.js';
 import { isFinalState } from '../../core/post-state.js';
 import { PLATFORM_IDS } from '../../core/platform-id.js';
 import { startSandbox } from '../../sandbox/start-sandbox.js';
-import { SANDBOX_URLS_SETTING } from '../../sandbox/sandbox-urls.js';
+import { SANDBOX_APPS_SETTING, SANDBOX_URLS_SETTING } from '../../sandbox/sandbox-urls.js';
+import { platformAppsFromEnv } from '../../app/platform-apps.js';
 import { createLogger } from '../../worker/pino-logger.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { table } from '../format.js';
@@ -37,7 +38,7 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
         const app = await ctx.app();
         const logger = createLogger(ctx.config().logLevel);
         const view = ctx.isTTY ? new ProgressView(process.stderr) : undefined;
-        const worker = await createWorker({ app, logger: view ? view.logger(logger) : logger, concurrency, perAccount, perPlatform, engine: { leaseMs }, ...(flags.ignoreQuota ? { ignoreQuota: true } : {}), ...(view ? { onActivity: (a) => view.activity(a) } : {}) });
+        const worker = await createWorker({ app, apps: platformAppsFromEnv(ctx.env), logger: view ? view.logger(logger) : logger, concurrency, perAccount, perPlatform, engine: { leaseMs }, ...(flags.ignoreQuota ? { ignoreQuota: true } : {}), ...(view ? { onActivity: (a) => view.activity(a) } : {}) });
         const stop = () => worker.stop();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
@@ -73,6 +74,7 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
         const sandbox = await startSandbox({ ...(portBase ? { portBase } : {}), processingMs: Number(flags.processingMs) });
         const app = await ctx.app();
         await app.store.setSetting(SANDBOX_URLS_SETTING, JSON.stringify(sandbox.urls), app.clock.now());
+        await app.store.setSetting(SANDBOX_APPS_SETTING, JSON.stringify(sandbox.apps), app.clock.now());
         // A sandbox account per platform: created the first time, given fresh tokens on every start
         // (a new sandbox knows none of the old ones), with posts paused for reauth resumed.
         const accounts: { id: string; platform: string; handle: string }[] = [];

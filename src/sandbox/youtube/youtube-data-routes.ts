@@ -25,6 +25,7 @@ export function registerDataRoutes(server: EmulatorServer, world: YouTubeWorld):
   server.route('POST', '/youtube/v3/playlistItems', (req) => insertPlaylistItem(world, req));
   server.route('GET', '/youtube/v3/playlistItems', (req) => listPlaylistItems(world, req));
   server.route('GET', '/youtube/v3/videoCategories', (req) => listCategories(world, req));
+  server.route('GET', '/youtube/v3/channels', (req) => listChannels(world, req));
   server.route('GET', '/watch', (req) => watchPage(world, req.url.searchParams.get('v') ?? ''));
   server.route('GET', '/shorts/:id', (req) => watchPage(world, req.params['id'] ?? ''));
 }
@@ -206,4 +207,19 @@ function watchPage(world: YouTubeWorld, id: string): EmulatorResponse {
   const esc = (s: unknown) => String(s ?? '').replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   const html = `<!doctype html><meta charset="utf-8"><title>${esc(video.snippet['title'])} - YouTube (sandbox)</title><h1>${esc(video.snippet['title'])}</h1><p>${esc(video.snippet['description'])}</p><p>privacy: ${esc(video.status['privacyStatus'])}; sha256: ${video.sha256}</p>`;
   return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: html };
+}
+
+/** `channels.list?part=snippet&mine=true`: the authorized user's channel (none when the account has no channel). */
+function listChannels(world: YouTubeWorld, req: EmulatorRequest): EmulatorResponse {
+  const auth = authorize(world, req, 'channels.list');
+  if (isDenied(auth)) return auth;
+  const q = req.url.searchParams;
+  if (!q.get('part')) return googleError(400, 'required', 'Required parameter: part', { location: 'part', locationType: 'parameter' });
+  if (q.get('mine') !== 'true' && !q.get('id')) return googleError(400, 'missingRequiredParameter', 'No filter selected. Expected one of: mine, id, forHandle, forUsername, managedByMe, categoryId', { location: 'parameters.', locationType: 'other' });
+  const ids = q.get('mine') === 'true' ? [auth.channelId] : (q.get('id') ?? '').split(',');
+  const items = ids
+    .map((id) => world.channels.get(id))
+    .filter((c): c is NonNullable<typeof c> => !!c && c.hasChannel)
+    .map((c) => ({ kind: 'youtube#channel', etag: c.id, id: c.id, snippet: { title: c.title, description: '', customUrl: c.handle.toLowerCase(), publishedAt: '2020-01-01T00:00:00Z' } }));
+  return { status: 200, body: { kind: 'youtube#channelListResponse', etag: 'channels', pageInfo: { totalResults: items.length, resultsPerPage: 5 }, items } };
 }

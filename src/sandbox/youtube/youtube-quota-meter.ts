@@ -11,7 +11,8 @@ export type MeteredMethod =
   | 'thumbnails.set'
   | 'playlistItems.insert'
   | 'playlistItems.list'
-  | 'videoCategories.list';
+  | 'videoCategories.list'
+  | 'channels.list';
 
 const UNIT_COSTS: Record<Exclude<MeteredMethod, 'videos.insert'>, number> = {
   'videos.list': 1,
@@ -20,6 +21,7 @@ const UNIT_COSTS: Record<Exclude<MeteredMethod, 'videos.insert'>, number> = {
   'playlistItems.insert': 50,
   'playlistItems.list': 1,
   'videoCategories.list': 1,
+  'channels.list': 1,
 };
 
 /** Options of {@link QuotaMeter}. */

@@ -96,6 +96,7 @@ export const METHOD_SCOPES: Record<MeteredMethod, string[]> = {
   'playlistItems.insert': ['youtube', 'youtube.force-ssl', 'youtubepartner'],
   'playlistItems.list': ['youtube.readonly', 'youtube', 'youtube.force-ssl', 'youtubepartner'],
   'videoCategories.list': ['youtube.readonly', 'youtube', 'youtube.force-ssl', 'youtubepartner'],
+  'channels.list': ['youtube.readonly', 'youtube', 'youtube.force-ssl', 'youtubepartner'],
 };
 
 const SCOPE_PREFIX = 'https://www.googleapis.com/auth/';
