@@ -2,11 +2,13 @@ import type { Command } from 'commander';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline/promises';
 import { buildOAuthProviders } from '../../app/oauth-providers.js';
 import { APP_ENV_HINT, platformAppsFromEnv, runningSandbox } from '../../app/platform-apps.js';
 import { InputError } from '../../core/input-error.js';
 import { parsePlatformId, PLATFORM_IDS } from '../../core/platform-id.js';
 import type { CliContext } from '../cli-context.js';
+import { parseMadeForKids } from './publish.js';
 
 /** The OAuth apps configured in the environment (shells only read env). */
 export const oauthAppsFromEnv = platformAppsFromEnv;
@@ -20,10 +22,13 @@ export function registerConnect(accounts: Command, run: (fn: (ctx: CliContext) =
     .option('--port <n>', 'loopback port of the redirect http://127.0.0.1:<port>/callback/ (default: any free port; 8787 for Instagram, whose apps must register the exact URI)')
     .option('--sandbox', 'connect against the running `clipcast sandbox` instead of the real platform')
     .option('--timeout <seconds>', 'give up after this long', '300')
-    .action((platformText: string, flags: { port?: string; sandbox?: boolean; timeout: string }) =>
+    .option('--made-for-kids <bool>', 'YouTube: the channel\'s videos are made for kids (true) or not (false); asked on a terminal when not given')
+    .action((platformText: string, flags: { port?: string; sandbox?: boolean; timeout: string; madeForKids?: string }) =>
       run(async (ctx) => {
         const platform = parsePlatformId(platformText);
         if (!platform) throw new InputError('PLATFORM_UNSUPPORTED', `platform "${platformText}" is not supported`, `use one of ${PLATFORM_IDS.join(', ')}`, 'platform');
+        const madeForKids = flags.madeForKids === undefined ? undefined : parseMadeForKids(flags.madeForKids);
+        if (madeForKids !== undefined && platform !== 'youtube') throw new InputError('SETTING_UNSUPPORTED', '--made-for-kids is a YouTube setting', `leave it out for ${platform}`, '--made-for-kids');
         const app = await ctx.app();
         // The sandbox is a platform like any other: its own base URLs and the apps its emulators registered.
         const envApps = platformAppsFromEnv(ctx.env);
@@ -82,14 +87,35 @@ export function registerConnect(accounts: Command, run: (fn: (ctx: CliContext) =
             credentials: connected.credentials,
             sandbox: connected.sandbox ?? false,
           });
-          ctx.print({ account: { ...account, reconnected, resumed_posts: resumedPosts } }, () =>
+          // YouTube needs selfDeclaredMadeForKids on every upload: settle it now (flag, or asked on a terminal).
+          let kids = madeForKids;
+          const unset = platform === 'youtube' && !account.credentialFields.includes('selfDeclaredMadeForKids');
+          if (platform === 'youtube' && kids === undefined && unset && ctx.isTTY && !ctx.json) kids = await askMadeForKids(account.handle);
+          const view = kids !== undefined ? await app.accounts.setDefaults(account.id, { selfDeclaredMadeForKids: kids }) : account;
+          const stillUnset = platform === 'youtube' && !view.credentialFields.includes('selfDeclaredMadeForKids');
+          ctx.print({ account: { ...view, reconnected, resumed_posts: resumedPosts } }, () => [
             reconnected
-              ? `Reconnected ${platform} account ${account.handle} (${account.id}); ${resumedPosts} waiting post(s) resumed.`
-              : `Connected ${platform} account ${account.handle} (${account.id}); tokens stored encrypted.`,
-          );
+              ? `Reconnected ${platform} account ${view.handle} (${view.id}); ${resumedPosts} waiting post(s) resumed.`
+              : `Connected ${platform} account ${view.handle} (${view.id}); tokens stored encrypted.`,
+            ...(stillUnset ? [`Before publishing to it, say whether its videos are made for kids: clipcast accounts set ${view.id} --made-for-kids false (or true).`] : []),
+          ]);
         } finally {
           server.close();
         }
       }),
     );
+}
+
+async function askMadeForKids(handle: string): Promise<boolean | undefined> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    for (let i = 0; i < 3; i++) {
+      const answer = (await rl.question(`Are the videos of ${handle} made for kids (YouTube requires the answer on every upload)? [y/n] `)).trim().toLowerCase();
+      if (answer === 'y' || answer === 'yes') return true;
+      if (answer === 'n' || answer === 'no') return false;
+    }
+    return undefined;
+  } finally {
+    rl.close();
+  }
 }

@@ -110,7 +110,16 @@ export class AccountService {
       const view = await this.add({ ...input, platform, handle: taken ? `${handle}-${input.externalId.slice(-6)}` : handle });
       return { account: view, reconnected: false, resumedPosts: 0 };
     }
-    const credentials = validateCredentials(platform, input.credentials, input.externalId);
+    const fresh = validateCredentials(platform, input.credentials, input.externalId);
+    // The account's own settings (made-for-kids) outlive a reconnect; tokens and the app are replaced.
+    let kept: Credentials = {};
+    try {
+      const old = this.credentialsOf(existing);
+      kept = Object.fromEntries(ACCOUNT_SETTINGS.filter((k) => old[k] !== undefined).map((k) => [k, old[k]]));
+    } catch {
+      // unreadable old credentials: nothing to keep, the reconnect replaces them
+    }
+    const credentials: Credentials = { ...kept, ...fresh };
     const handleFree = !active.some((a) => a.id !== existing.id && sameHandle(a.handle, handle));
     const now = this.now();
     await this.store.updateAccount(
@@ -208,6 +217,31 @@ export class AccountService {
     return merged;
   }
 
+  /**
+   * Sets an account's publishing defaults (today YouTube's `selfDeclaredMadeForKids`), kept with its
+   * credentials where the adapter reads them; its status and tokens are untouched.
+   *
+   * @example
+   * ```ts
+   * await accounts.setDefaults('youtube:@chan', { selfDeclaredMadeForKids: false });
+   * ```
+   */
+  async setDefaults(spec: string, defaults: { selfDeclaredMadeForKids?: boolean }): Promise<AccountView> {
+    const account = await this.resolve(spec);
+    if (defaults.selfDeclaredMadeForKids !== undefined && account.platform !== 'youtube') {
+      throw new InputError('SETTING_UNSUPPORTED', `--made-for-kids is a YouTube setting; ${account.platform}:${account.handle} is not a YouTube account`, 'name a YouTube account (clipcast accounts list)', '--made-for-kids');
+    }
+    const credentials = { ...this.credentialsOf(account) };
+    for (const [k, v] of Object.entries(defaults)) if (v !== undefined) credentials[k] = v;
+    const now = this.now();
+    await this.store.updateAccount(
+      account.id,
+      { credentialsEnc: this.secrets.encrypt(JSON.stringify(credentials), `account:${account.id}`), keyVersion: this.secrets.currentVersion, updatedAt: now },
+      { type: 'account.defaults_set', data: { ...defaults } },
+    );
+    return toView({ ...account, updatedAt: now }, credentials);
+  }
+
   #tryDecrypt(a: AccountRecord): Credentials {
     try {
       return this.credentialsOf(a);
@@ -216,6 +250,9 @@ export class AccountService {
     }
   }
 }
+
+/** Credential fields that are the user's settings, not tokens: kept across a reconnect. */
+const ACCOUNT_SETTINGS = ['selfDeclaredMadeForKids'] as const;
 
 /** Checks the credentials of a platform; returns the cleaned record (known fields only, canonical names). */
 export function validateCredentials(platform: PlatformId, input: Record<string, unknown>, externalId: string | null): Credentials {
