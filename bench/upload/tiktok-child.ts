@@ -12,7 +12,7 @@ import { childReport } from '../lib/measure.js';
 
 const [url, file, credentialsJson] = process.argv.slice(2) as [string, string, string];
 const size = (await stat(file)).size;
-const adapter = createTikTokAdapter({ config: sandboxTikTokConfig(url), clock: systemClock });
+const adapter = createTikTokAdapter({ config: sandboxTikTokConfig(url, { clientKey: 'sbx_clipcast_key', clientSecret: 'sbx_clipcast_secret' }), clock: systemClock });
 const post = new MemoryPost(
   { id: 'bench', platform: 'tiktok', handle: 'bench', externalId: null, credentials: JSON.parse(credentialsJson) as Record<string, string | number> },
   { path: file, size, sha256: '', durationSec: 30, width: 1080, height: 1920 },

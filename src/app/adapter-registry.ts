@@ -11,20 +11,26 @@ import type { QuotaRequirement } from '../core/engine/engine.js';
 import { youtubeQuotaRequirement } from '../platforms/youtube/youtube-quota-gate.js';
 import type { MediaUrlSigner } from '../media/signed-url.js';
 import { createInstagramAdapter } from '../platforms/instagram/instagram-adapter.js';
-import { instagramConfig, sandboxInstagramConfig } from '../platforms/instagram/instagram-config.js';
+import { instagramConfig, instagramEndpoints } from '../platforms/instagram/instagram-config.js';
 import type { HttpOptions } from '../platforms/shared/http.js';
 import { createTikTokAdapter } from '../platforms/tiktok/tiktok-adapter.js';
-import { sandboxTikTokConfig, tiktokConfig } from '../platforms/tiktok/tiktok-config.js';
+import { tiktokConfig, tiktokEndpoints } from '../platforms/tiktok/tiktok-config.js';
 import { createYouTubeAdapter } from '../platforms/youtube/youtube-adapter.js';
-import { sandboxYouTubeConfig, youTubeConfig } from '../platforms/youtube/youtube-config.js';
+import { youTubeConfig, youTubeEndpoints } from '../platforms/youtube/youtube-config.js';
 import type { SandboxUrls } from '../sandbox/sandbox-urls.js';
+import { APP_FIELDS, configuredApp, resolveApp, type PlatformApps } from './platform-apps.js';
 
 /** Options of {@link createAdapterRegistry}. */
 export interface AdapterRegistryOptions {
   accounts: AccountService;
   clock: Clock;
   http?: HttpOptions;
-  /** Base URLs of the running sandbox, for sandbox accounts. */
+  /**
+   * The configured platform apps, used for an account whose credentials carry no app of their own
+   * (see {@link resolveApp}). Default none.
+   */
+  apps?: PlatformApps;
+  /** Base URLs of the running sandbox, for sandbox accounts: the only thing that differs from a real account. */
   sandbox?: SandboxUrls;
   /** Per-platform tuning merged into every config (e.g. shorter polls in the demo). */
   tune?: { tiktok?: Record<string, unknown>; instagram?: Record<string, unknown>; youtube?: Record<string, unknown> };
@@ -45,41 +51,62 @@ export interface AdapterRegistry {
   quotaFor(post: PostRecord, account: AccountRecord): QuotaRequirement | null;
 }
 
+/** Where a redirect would land; adapters only need it for connect flows, which the OAuth providers run. */
+const NO_REDIRECT = 'http://127.0.0.1/callback';
+
 /**
- * One adapter per account (the app credentials of an account, e.g. TikTok's client key, are part of its
- * adapter's config), aimed at the real APIs or, for a sandbox account, at the running sandbox. Adapters
- * are cached until the account's credentials change.
+ * One adapter per account, built the same way for every account: the app (client key/secret, client
+ * id/secret, app id/secret) comes from the account's stored credentials, else from the configured apps
+ * ({@link resolveApp}); a sandbox account differs only in the base URLs. Adapters are cached until the
+ * account's credentials change.
  *
  * @example
  * ```ts
- * const registry = createAdapterRegistry({ accounts: app.accounts, clock: app.clock, sandbox: urls });
+ * const registry = createAdapterRegistry({ accounts: app.accounts, clock: app.clock, apps, sandbox: urls });
  * const engine = new Engine({ ...registry, store: app.store, accounts: app.accounts, clock, workerId });
  * ```
  */
 export function createAdapterRegistry(options: AdapterRegistryOptions): AdapterRegistry {
   const cache = new Map<string, { key: string; adapter: PlatformAdapter }>();
   const { clock, http } = options;
+  const apps = options.apps ?? {};
   const build = (account: AccountRecord, creds: Credentials): PlatformAdapter => {
-    const sandbox = account.sandbox ? options.sandbox?.[account.platform] : undefined;
-    if (account.sandbox && !sandbox) {
-      throw new Error(`account ${account.platform}:${account.handle} is a sandbox account, but no sandbox is running: start \`clipcast sandbox\` first (or run \`clipcast demo\`)`);
+    const base = account.sandbox ? options.sandbox?.[account.platform] : undefined;
+    if (account.sandbox && !base) {
+      throw new PublishError(`account ${account.platform}:${account.handle} is a sandbox account, but no sandbox is running: start \`clipcast sandbox\` first (or run \`clipcast demo\`)`, {
+        platform: account.platform,
+        code: 'SANDBOX_NOT_RUNNING',
+        kind: 'needs_reauth',
+      });
     }
     switch (account.platform) {
       case 'tiktok': {
-        const tune = { ...(options.tune?.tiktok ?? {}) };
-        const config = sandbox
-          ? sandboxTikTokConfig(sandbox, tune)
-          : tiktokConfig({ clientKey: String(creds.clientKey ?? ''), clientSecret: String(creds.clientSecret ?? ''), redirectUri: String(creds.redirectUri ?? 'http://127.0.0.1:8787/callback/'), ...tune });
+        const app = resolveApp('tiktok', creds, apps, account.handle);
+        const config = tiktokConfig({
+          clientKey: app.id,
+          clientSecret: app.secret,
+          redirectUri: String(creds.redirectUri ?? NO_REDIRECT),
+          // Whether the app passed TikTok's audit is the app's property, known from its configuration
+          // (CLIPCAST_TIKTOK_AUDITED); unknown means unaudited: SELF_ONLY only, which every app may post.
+          ...(apps.tiktok?.audited && apps.tiktok.clientKey === app.id ? { audited: true } : {}),
+          ...(base ? tiktokEndpoints(base) : {}),
+          ...(options.tune?.tiktok ?? {}),
+        });
         return createTikTokAdapter({ config, clock, ...(http ? { http } : {}) });
       }
       case 'instagram': {
-        const tune = options.tune?.instagram ?? {};
-        const config = sandbox ? sandboxInstagramConfig(sandbox, tune) : instagramConfig(tune);
+        // Publishing and the IG Login refresh need only the token; the app (kept since connect) is
+        // passed along the same way as on the other platforms, and its absence is no error here.
+        const flavour = creds.flavour === 'instagram' ? 'instagram' : 'facebook';
+        const app = hasApp('instagram', creds, apps) ? resolveApp('instagram', creds, apps, account.handle) : undefined;
+        const metaApp = app ? { clientId: app.id, clientSecret: app.secret, redirectUri: NO_REDIRECT } : undefined;
+        const tune = (options.tune?.instagram ?? {}) as Parameters<typeof instagramConfig>[0];
+        const config = instagramConfig({ ...tune, ...(metaApp ? (flavour === 'instagram' ? { instagramApp: metaApp } : { facebookApp: metaApp }) : {}), ...(base ? { urls: { ...instagramEndpoints(base), ...(tune?.urls ?? {}) } } : {}) });
         return createInstagramAdapter({ config, clock, ...(http ? { http } : {}) });
       }
       case 'youtube': {
-        const tune = options.tune?.youtube ?? {};
-        const config = sandbox ? sandboxYouTubeConfig(sandbox, tune) : youTubeConfig(tune);
+        const app = resolveApp('youtube', creds, apps, account.handle);
+        const config = youTubeConfig({ clientId: app.id, clientSecret: app.secret, ...(base ? youTubeEndpoints(base) : {}), ...(options.tune?.youtube ?? {}) });
         return createYouTubeAdapter({ config, clock, ...(http ? { http } : {}) });
       }
     }
@@ -87,7 +114,7 @@ export function createAdapterRegistry(options: AdapterRegistryOptions): AdapterR
   return {
     adapterFor(account) {
       const creds = options.accounts.credentialsOf(account);
-      const key = createHash('sha256').update(`${account.credentialsEnc}|${account.sandbox}`).digest('hex');
+      const key = createHash('sha256').update(`${account.credentialsEnc}|${account.sandbox}|${options.sandbox?.[account.platform] ?? ''}`).digest('hex');
       const hit = cache.get(account.id);
       if (hit?.key === key) return hit.adapter;
       const adapter = build(account, creds);
@@ -126,4 +153,8 @@ export function createAdapterRegistry(options: AdapterRegistryOptions): AdapterR
       };
     },
   };
+}
+
+function hasApp(platform: 'instagram', creds: Credentials, apps: PlatformApps): boolean {
+  return typeof creds[APP_FIELDS[platform][0]] === 'string' || configuredApp(platform, apps) !== undefined;
 }

@@ -1,26 +1,35 @@
 import type { Clock } from '../core/clock.js';
+import { PublishError } from '../core/publish-error.js';
 import type { OAuthProvider, OAuthProviders } from '../server/server-parts.js';
 import { createInstagramAdapter } from '../platforms/instagram/instagram-adapter.js';
-import { instagramConfig, sandboxInstagramConfig } from '../platforms/instagram/instagram-config.js';
+import { instagramConfig, instagramEndpoints } from '../platforms/instagram/instagram-config.js';
 import { toCredentials } from '../platforms/instagram/instagram-credentials.js';
-import type { InstagramFlavour } from '../platforms/instagram/instagram-credentials.js';
+import type { HttpOptions } from '../platforms/shared/http.js';
+import { TikTokClient } from '../platforms/tiktok/tiktok-client.js';
 import { exchangeTikTokCode, startTikTokAuthorization, tiktokCredentials } from '../platforms/tiktok/tiktok-oauth.js';
-import { sandboxTikTokConfig, tiktokConfig } from '../platforms/tiktok/tiktok-config.js';
+import { tiktokConfig, tiktokEndpoints } from '../platforms/tiktok/tiktok-config.js';
+import { YouTubeClient } from '../platforms/youtube/youtube-client.js';
 import { buildYouTubeAuthorization, exchangeYouTubeCode } from '../platforms/youtube/youtube-oauth.js';
-import { sandboxYouTubeConfig, youTubeConfig } from '../platforms/youtube/youtube-config.js';
-import { SANDBOX_CLIENT_ID, SANDBOX_SECRET } from '../sandbox/youtube/youtube-emulator.js';
+import { youTubeConfig, youTubeEndpoints } from '../platforms/youtube/youtube-config.js';
 import type { SandboxUrls } from '../sandbox/sandbox-urls.js';
+import type { PlatformApps } from './platform-apps.js';
 
-/** The OAuth apps clipcast connects accounts with (read from the environment by the shell). */
-export interface OAuthApps {
-  tiktok?: { clientKey: string; clientSecret: string };
-  youtube?: { clientId: string; clientSecret: string };
-  instagram?: { appId: string; appSecret: string; flavour: InstagramFlavour };
+/** Options of {@link buildOAuthProviders}. */
+export interface OAuthProvidersOptions {
+  clock: Clock;
+  /** The platform apps to connect with (the shell resolves them: environment, or a running sandbox's apps). */
+  apps?: PlatformApps;
+  /** Base URLs when the platforms are the sandbox's emulators: the only difference from the real ones. */
+  sandbox?: SandboxUrls;
+  http?: HttpOptions;
 }
 
 /**
- * One `OAuthProvider` per platform whose app is configured (or all three against the sandbox), for the
- * server's `/oauth/{platform}/start` and `/callback`. The redirect URI is the server's callback.
+ * One `OAuthProvider` per platform whose app is configured, for `clipcast accounts connect` and the
+ * server's `/oauth/{platform}/start` + `/callback`. Each connected account comes back keyed by the
+ * platform's own identity (YouTube channel id from `channels.list?mine=true`, TikTok `open_id`,
+ * Instagram user id) with the handle the platform gives, and its credentials carry the app that issued
+ * the tokens (refresh needs it).
  *
  * @example
  * ```ts
@@ -28,29 +37,40 @@ export interface OAuthApps {
  * buildServer({ app, oauth });
  * ```
  */
-export function buildOAuthProviders(options: { clock: Clock; apps?: OAuthApps; sandbox?: SandboxUrls }): OAuthProviders {
-  const { clock, sandbox } = options;
-  const apps: OAuthApps = sandbox
-    ? { tiktok: { clientKey: 'sbx_clipcast_key', clientSecret: 'sbx_clipcast_secret' }, youtube: { clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_SECRET }, instagram: { appId: '1234567890123456', appSecret: 'fb-sandbox-secret', flavour: 'facebook' }, ...options.apps }
-    : (options.apps ?? {});
+export function buildOAuthProviders(options: OAuthProvidersOptions): OAuthProviders {
+  const { clock, sandbox, http } = options;
+  const apps = options.apps ?? {};
   const out: OAuthProviders = {};
   if (apps.tiktok) {
     const app = apps.tiktok;
-    const config = (redirectUri: string) => (sandbox?.tiktok ? sandboxTikTokConfig(sandbox.tiktok, { redirectUri, clientKey: app.clientKey, clientSecret: app.clientSecret }) : tiktokConfig({ clientKey: app.clientKey, clientSecret: app.clientSecret, redirectUri }));
+    const config = (redirectUri: string) => tiktokConfig({ clientKey: app.clientKey, clientSecret: app.clientSecret, redirectUri, ...(sandbox?.tiktok ? tiktokEndpoints(sandbox.tiktok) : {}) });
     out.tiktok = {
       start: ({ state, redirectUri }) => {
         const s = startTikTokAuthorization(config(redirectUri), state);
         return { url: s.url, codeVerifier: s.codeVerifier };
       },
       exchangeCode: async ({ code, redirectUri, codeVerifier }) => {
-        const tokens = await exchangeTikTokCode(config(redirectUri), { code, ...(codeVerifier ? { codeVerifier } : {}) }, clock);
-        return { handle: `@${tokens.openId.slice(0, 12)}`, externalId: tokens.openId, credentials: { clientKey: app.clientKey, clientSecret: app.clientSecret, ...tiktokCredentials(tokens) } };
+        const cfg = config(redirectUri);
+        const tokens = await exchangeTikTokCode(cfg, { code, ...(codeVerifier ? { codeVerifier } : {}) }, clock, http);
+        if (!tokens.openId) throw identityMissing('tiktok', 'the token answer carries no open_id');
+        // The creator's username comes from creator_info (video.publish); the display name from user/info.
+        const client = new TikTokClient(cfg, clock, http);
+        const creator = await client.creatorInfo(tokens.accessToken).catch(() => undefined);
+        const user = creator ? undefined : await client.userInfo(tokens.accessToken).catch(() => undefined);
+        const handle = creator?.creator_username ? `@${creator.creator_username}` : `@${tokens.openId.slice(0, 12)}`;
+        return {
+          handle,
+          externalId: tokens.openId,
+          ...(sandbox?.tiktok ? { sandbox: true } : {}),
+          displayName: creator?.creator_nickname ?? user?.display_name ?? null,
+          credentials: { clientKey: app.clientKey, clientSecret: app.clientSecret, ...tiktokCredentials(tokens) },
+        };
       },
     } satisfies OAuthProvider;
   }
   if (apps.youtube) {
     const app = apps.youtube;
-    const config = sandbox?.youtube ? sandboxYouTubeConfig(sandbox.youtube) : youTubeConfig({});
+    const config = youTubeConfig({ clientId: app.clientId, clientSecret: app.clientSecret, ...(sandbox?.youtube ? youTubeEndpoints(sandbox.youtube) : {}) });
     out.youtube = {
       start: ({ state, redirectUri }) => {
         const a = buildYouTubeAuthorization(config, { clientId: app.clientId, redirectUri, allowAnyRedirect: true });
@@ -59,8 +79,17 @@ export function buildOAuthProviders(options: { clock: Clock; apps?: OAuthApps; s
         return { url: url.href.replace(/scope=[^&]*/, (m) => m.replace(/\+/g, '%20')), codeVerifier: a.codeVerifier };
       },
       exchangeCode: async ({ code, redirectUri, codeVerifier }) => {
-        const t = await exchangeYouTubeCode(config, { clientId: app.clientId, clientSecret: app.clientSecret, code, codeVerifier: codeVerifier ?? '', redirectUri }, clock);
-        return { handle: '@youtube', credentials: { clientId: app.clientId, clientSecret: app.clientSecret, accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: t.expiresAt, scope: t.scope, consentedAt: clock.now() } };
+        const t = await exchangeYouTubeCode(config, { clientId: app.clientId, clientSecret: app.clientSecret, code, codeVerifier: codeVerifier ?? '', redirectUri }, clock, http);
+        if (!t.refreshToken) throw identityMissing('youtube', 'Google sent no refresh token (consent again with access_type=offline)');
+        const channel = await new YouTubeClient(config, clock, http ?? {}).myChannel(t.accessToken);
+        if (!channel) throw identityMissing('youtube', 'the Google account has no YouTube channel; create one, then connect again');
+        return {
+          handle: channel.handle ?? `@${channel.id}`,
+          ...(sandbox?.youtube ? { sandbox: true } : {}),
+          externalId: channel.id,
+          displayName: channel.title,
+          credentials: { clientId: app.clientId, clientSecret: app.clientSecret, accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: t.expiresAt, scope: t.scope, consentedAt: clock.now() },
+        };
       },
     } satisfies OAuthProvider;
   }
@@ -69,16 +98,20 @@ export function buildOAuthProviders(options: { clock: Clock; apps?: OAuthApps; s
     const flavour = app.flavour;
     const adapterFor = (redirectUri: string) => {
       const a = { clientId: app.appId, clientSecret: app.appSecret, redirectUri };
-      const cfg = sandbox?.instagram ? sandboxInstagramConfig(sandbox.instagram, flavour === 'instagram' ? { instagramApp: a } : { facebookApp: a }) : instagramConfig(flavour === 'instagram' ? { instagramApp: a } : { facebookApp: a });
-      return createInstagramAdapter({ config: cfg, clock });
+      const cfg = instagramConfig({ ...(flavour === 'instagram' ? { instagramApp: a } : { facebookApp: a }), ...(sandbox?.instagram ? { urls: instagramEndpoints(sandbox.instagram) } : {}) });
+      return createInstagramAdapter({ config: cfg, clock, ...(http ? { http } : {}) });
     };
     out.instagram = {
       start: ({ state, redirectUri }) => ({ url: adapterFor(redirectUri).oauth.authorizeUrl(flavour, state) }),
       exchangeCode: async ({ code, redirectUri }) => {
         const creds = await adapterFor(redirectUri).oauth.connect(flavour, code);
-        return { handle: `@${creds.username ?? creds.igUserId}`, externalId: creds.igUserId, credentials: toCredentials(creds) };
+        return { handle: `@${creds.username ?? creds.igUserId}`, externalId: creds.igUserId, displayName: creds.username ?? null, ...(sandbox?.instagram ? { sandbox: true } : {}), credentials: { appId: app.appId, appSecret: app.appSecret, ...toCredentials(creds) } };
       },
     } satisfies OAuthProvider;
   }
   return out;
+}
+
+function identityMissing(platform: 'tiktok' | 'youtube', why: string): PublishError {
+  return new PublishError(`${platform} connect: ${why}`, { platform, code: 'OAUTH_IDENTITY_MISSING', kind: 'invalid' });
 }

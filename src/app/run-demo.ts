@@ -80,7 +80,8 @@ export async function runDemo(options: DemoOptions): Promise<{ home: string; pos
       sandbox: sandbox.urls,
       idleCheckMs: 500,
       tune: {
-        tiktok: { pollInitialMs: 500, pollMaxMs: 1_000 },
+        // The sandbox's app has passed its audit (the emulator's default), so the demo may post publicly.
+        tiktok: { pollInitialMs: 500, pollMaxMs: 1_000, audited: true },
         instagram: { poll: { firstDelayMs: 500, intervalMs: 1_000, backoff: 1, maxIntervalMs: 1_000, maxWaitMs: 60_000, lateIntervalMs: 1_000 } },
         youtube: { pollIntervalMs: 1_000 },
       },

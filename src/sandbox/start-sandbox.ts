@@ -5,7 +5,8 @@ import { createInstagramEmulator, type InstagramEmulator } from './instagram/ins
 import { createPostizEmulator, type PostizEmulator } from './postiz/postiz-emulator.js';
 import { createTikTokEmulator, type TikTokEmulator } from './tiktok/tiktok-emulator.js';
 import { createYouTubeEmulator, type YouTubeEmulator } from './youtube/youtube-emulator.js';
-import type { SandboxUrls } from './sandbox-urls.js';
+import { SANDBOX_CLIENT_ID, SANDBOX_SECRET } from './youtube/youtube-emulator.js';
+import type { SandboxApps, SandboxUrls } from './sandbox-urls.js';
 
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions {
@@ -22,6 +23,8 @@ export interface SandboxOptions {
 /** A running sandbox: every emulator, its URL, and a way to make ready-to-use accounts. */
 export interface Sandbox {
   urls: Required<SandboxUrls>;
+  /** The apps the emulators registered: connect through them like through a real platform's app. */
+  apps: SandboxApps;
   tiktok: TikTokEmulator;
   instagram: InstagramEmulator;
   youtube: YouTubeEmulator;
@@ -48,7 +51,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const port = (n: number) => (options.portBase ? { port: options.portBase + n } : {});
   const processingMs = options.processingMs ?? 2_000;
   const limits = options.limits ?? true;
-  const tiktok = await createTikTokEmulator({ ...common, ...port(1), processingMs, limits });
+  // Like a registered app: the CLI's loopback callback and `clipcast serve`'s OAuth callback.
+  const tiktokRedirects = ['http://127.0.0.1:*/callback/', 'http://localhost:*/callback/', 'http://127.0.0.1:*/oauth/tiktok/callback'];
+  const tiktok = await createTikTokEmulator({ ...common, ...port(1), processingMs, limits, redirectUris: tiktokRedirects });
   // Meta matches redirect URIs exactly: register the loopback one `clipcast accounts connect instagram`
   // uses (port 8787) and `clipcast serve`'s default callback, besides the emulator's own.
   const redirectUris = ['http://127.0.0.1/callback', 'http://127.0.0.1:8787/callback/', 'http://127.0.0.1:8080/oauth/instagram/callback'];
@@ -72,16 +77,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   return {
     urls: { tiktok: tiktok.url, instagram: instagram.url, youtube: youtube.url, postiz: postiz.url },
+    apps: {
+      tiktok: { clientKey: tiktok.settings.clientKey, clientSecret: tiktok.settings.clientSecret },
+      youtube: { clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_SECRET },
+      instagram: { appId: instagram.apps.instagram.clientId, appSecret: instagram.apps.instagram.clientSecret, flavour: 'instagram' },
+      facebook: { appId: instagram.apps.facebook.clientId, appSecret: instagram.apps.facebook.clientSecret, flavour: 'facebook' },
+    },
     tiktok,
     instagram,
     youtube,
     postiz,
     createAccount(platform, handle) {
       switch (platform) {
-        case 'tiktok': {
-          const a = tiktok.createSandboxAccount(handle?.replace(/^@/, ''));
-          return { ...a, credentials: { clientKey: 'sbx_clipcast_key', clientSecret: 'sbx_clipcast_secret', ...a.credentials } };
-        }
+        case 'tiktok':
+          return tiktok.createSandboxAccount(handle?.replace(/^@/, ''));
         case 'instagram':
           return instagram.createSandboxAccount(handle?.replace(/^@/, ''));
         case 'youtube': {

@@ -75,6 +75,8 @@ export interface OAuthConnectedAccount {
   externalId?: string | null;
   displayName?: string | null;
   credentials: Record<string, unknown>;
+  /** Connected on the sandbox's emulators (the account then publishes there). */
+  sandbox?: boolean;
 }
 
 /**

@@ -8,7 +8,9 @@ import { LocalDispatcher } from '../dispatch/local/local-dispatcher.js';
 import { WebhookNotifier } from '../notify/webhook-notifier.js';
 import { postizAdapterFor } from '../postiz/postiz-app.js';
 import type { MediaUrlSigner } from '../media/signed-url.js';
-import { SANDBOX_URLS_SETTING, type SandboxUrls } from '../sandbox/sandbox-urls.js';
+import { startMediaServer, type MediaServer } from './media-server.js';
+import type { SandboxUrls } from '../sandbox/sandbox-urls.js';
+import { runningSandbox, type PlatformApps } from '../app/platform-apps.js';
 
 /** The settings key the worker refreshes while alive (`/readyz` reads it). */
 export const WORKER_HEARTBEAT_SETTING = 'worker.heartbeat';
@@ -17,6 +19,8 @@ export const WORKER_HEARTBEAT_SETTING = 'worker.heartbeat';
 export interface WorkerOptions {
   app: App;
   logger: Logger;
+  /** The configured platform apps, for accounts whose credentials carry none (default none). */
+  apps?: PlatformApps;
   /** Sandbox URLs; default: those a running `clipcast sandbox` recorded in the store. */
   sandbox?: SandboxUrls;
   concurrency?: number;
@@ -31,6 +35,12 @@ export interface WorkerOptions {
   ignoreQuota?: boolean;
   /** Signs public media URLs (when clipcast serves media under a public URL). */
   signer?: MediaUrlSigner;
+  /**
+   * Serve the signed media route from this worker (so it alone can publish what platforms pull by URL):
+   * listen on `host:port`; URLs are signed under `publicUrl` (default: the address it listens on).
+   * Ignored when `signer` is given (then another process serves the media).
+   */
+  serveMedia?: { host: string; port: number; publicUrl?: string };
 }
 
 /** A wired worker: the engine, its dispatcher and the webhook deliverer. */
@@ -39,6 +49,8 @@ export interface Worker {
   engine: Engine;
   dispatcher: LocalDispatcher;
   notifier: WebhookNotifier;
+  /** The media server this worker runs, when asked to serve media. */
+  media?: MediaServer;
   run(): Promise<void>;
   stop(): void;
 }
@@ -57,11 +69,17 @@ export interface Worker {
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const { app, logger } = options;
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const sandboxText = options.sandbox ? undefined : await app.store.getSetting(SANDBOX_URLS_SETTING);
-  const sandbox = options.sandbox ?? (sandboxText ? (JSON.parse(sandboxText) as SandboxUrls) : undefined);
+  const running = await runningSandbox(app.store);
+  let media: MediaServer | undefined;
+  let signer = options.signer;
+  if (!signer && options.serveMedia) {
+    media = await startMediaServer(app, options.serveMedia);
+    signer = media.signer;
+  }
+  const sandbox = options.sandbox ?? running?.urls;
   // --ignore-quota (load tests against emulators with limits off) also stops pacing TikTok's inits.
   const tune = options.ignoreQuota ? { ...(options.tune ?? {}), tiktok: { ...(options.tune?.tiktok ?? {}), initsPerMinute: 0 } } : options.tune;
-  const registry = createAdapterRegistry({ accounts: app.accounts, clock: app.clock, ...(options.ignoreQuota ? { sandboxQuota: false } : {}), ...(options.signer ? { signer: options.signer } : {}), ...(sandbox ? { sandbox } : {}), ...(tune ? { tune } : {}) });
+  const registry = createAdapterRegistry({ accounts: app.accounts, clock: app.clock, ...(options.apps ? { apps: options.apps } : {}), ...(options.ignoreQuota ? { sandboxQuota: false } : {}), ...(signer ? { signer } : {}), ...(sandbox ? { sandbox } : {}), ...(tune ? { tune } : {}) });
   const notifier = new WebhookNotifier({ store: app.store, secrets: app.secrets, clock: app.clock, logger, makeId: app.newId });
   // Postiz channel accounts publish through the Postiz server; every other account directly.
   const postiz = postizAdapterFor(app, { notifier });
@@ -96,5 +114,19 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
       }
     },
   });
-  return { id, engine, dispatcher, notifier, run: () => dispatcher.run(), stop: () => dispatcher.stop() };
+  return {
+    id,
+    engine,
+    dispatcher,
+    notifier,
+    ...(media ? { media } : {}),
+    run: async () => {
+      try {
+        await dispatcher.run();
+      } finally {
+        await media?.close();
+      }
+    },
+    stop: () => dispatcher.stop(),
+  };
 }

@@ -65,8 +65,13 @@ describe('clipcast accounts connect (OAuth with a loopback redirect, against the
     expect(page.status).toBe(200);
     expect(page.body).toMatch(/connected/);
     expect(await done).toBe(0);
-    const answer = JSON.parse(stdout) as { account: { id: string; platform: string; credentialFields?: string[]; reconnected?: boolean } };
+    const answer = JSON.parse(stdout) as { account: { id: string; platform: string; handle: string; externalId: string | null; credentialFields?: string[]; reconnected?: boolean } };
     expect(answer.account.platform).toBe(platform);
+    // Keyed by the platform's identity: the sandbox's own account (same channel/user) is updated, not
+    // duplicated under a fixed handle.
+    expect(answer.account.handle).not.toBe(`@${platform}`);
+    expect(answer.account.externalId).toBeTruthy();
+    if (platform === 'youtube') expect(answer.account).toMatchObject({ handle: '@sandbox', reconnected: true, externalId: expect.stringMatching(/^UC/) });
     expect(stdout).not.toMatch(/accessToken"\s*:\s*"/);
   });
 

@@ -75,7 +75,7 @@ describe('clipcast publish / validate / accounts (CLI, real SQLite)', () => {
 
   it('creates a campaign atomically from accounts, finds it again on a re-run, and survives moving the source', async () => {
     expect((await addAccount('TikTok', '@creator', { client_key: 'ck', client_secret: 'cs-very-secret', access_token: 'act.SECRET123' })).code).toBe(0);
-    expect((await addAccount('youtube', '@chan', { client_id: 'cid', client_secret: 'ysecret', refresh_token: '1//refresh-SECRET' })).code).toBe(0);
+    expect((await addAccount('youtube', '@chan', { client_id: 'cid', client_secret: 'ysecret', refresh_token: '1//refresh-SECRET', self_declared_made_for_kids: false } as unknown as Record<string, string>)).code).toBe(0);
     const src = join(h.root, 'source');
     await cp(EXAMPLE_CAMPAIGN, src, { recursive: true });
     const args = ['--json', 'publish', src, '--start-date', FUTURE, '--interval', '1d', '--platforms', 'tiktok,youtube:@chan'];

@@ -19,7 +19,7 @@ describe('POST /accounts/{id}/check', () => {
   it('refreshes through the TikTok adapter against the emulator, saves the rotated tokens, and marks a refused grant needs_reauth', async () => {
     f = await serverFixture({ expectWorker: false });
     tiktok = await createTikTokEmulator({ clock: f.clock });
-    const config = sandboxTikTokConfig(tiktok.url);
+    const config = sandboxTikTokConfig(tiktok.url, { clientKey: tiktok.settings.clientKey, clientSecret: tiktok.settings.clientSecret });
     const adapter = createTikTokAdapter({ config, clock: f.clock });
     await f.server.close();
     f.server = buildServer({ app: f.app, expectWorker: false, accountChecker: adapterAccountChecker(f.app, { tiktok: adapter }) });

@@ -8,6 +8,7 @@ import { parsePlatformId, PLATFORM_IDS } from '../../core/platform-id.js';
 import { table } from '../format.js';
 import type { CliContext } from '../cli-context.js';
 import { registerConnect } from './connect.js';
+import { parseMadeForKids } from './publish.js';
 
 interface AddFlags {
   platform: string;
@@ -54,6 +55,18 @@ export function registerAccounts(program: Command, run: (fn: (ctx: CliContext) =
             ? table([['id', 'platform', 'handle', 'main', 'status', 'sandbox', 'credentials'], ...list.map((a) => [a.id, a.platform, a.handle, a.isMain ? 'yes' : '', a.status, a.sandbox ? 'yes' : '', a.credentialFields.join(',')])])
             : ['No accounts yet. Add one with: clipcast accounts add --platform tiktok --handle @me --credentials-file creds.json'],
         );
+      }),
+    );
+  accounts
+    .command('set')
+    .description('set an account\'s publishing defaults')
+    .argument('<account>', 'account id or platform:@handle')
+    .option('--made-for-kids <bool>', 'YouTube: the channel\'s videos are made for kids (true) or not (false); required before a campaign is created')
+    .action((spec: string, flags: { madeForKids?: string }) =>
+      run(async (ctx) => {
+        if (flags.madeForKids === undefined) throw new InputError('SETTING_MISSING', 'nothing to set', 'pass --made-for-kids true|false', '--made-for-kids');
+        const view = await (await ctx.app()).accounts.setDefaults(spec, { selfDeclaredMadeForKids: parseMadeForKids(flags.madeForKids) });
+        ctx.print({ account: view }, () => `${view.platform} account ${view.handle} (${view.id}): made for kids = ${parseMadeForKids(flags.madeForKids!) ? 'yes' : 'no'}.`);
       }),
     );
   accounts

@@ -2,20 +2,16 @@ import type { Command } from 'commander';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildOAuthProviders, type OAuthApps } from '../../app/oauth-providers.js';
+import { createInterface } from 'node:readline/promises';
+import { buildOAuthProviders } from '../../app/oauth-providers.js';
+import { APP_ENV_HINT, platformAppsFromEnv, runningSandbox } from '../../app/platform-apps.js';
 import { InputError } from '../../core/input-error.js';
 import { parsePlatformId, PLATFORM_IDS } from '../../core/platform-id.js';
-import { SANDBOX_URLS_SETTING, type SandboxUrls } from '../../sandbox/sandbox-urls.js';
 import type { CliContext } from '../cli-context.js';
+import { parseMadeForKids } from './publish.js';
 
 /** The OAuth apps configured in the environment (shells only read env). */
-export function oauthAppsFromEnv(env: NodeJS.ProcessEnv): OAuthApps {
-  return {
-    ...(env.CLIPCAST_TIKTOK_CLIENT_KEY && env.CLIPCAST_TIKTOK_CLIENT_SECRET ? { tiktok: { clientKey: env.CLIPCAST_TIKTOK_CLIENT_KEY, clientSecret: env.CLIPCAST_TIKTOK_CLIENT_SECRET } } : {}),
-    ...(env.CLIPCAST_YOUTUBE_CLIENT_ID && env.CLIPCAST_YOUTUBE_CLIENT_SECRET ? { youtube: { clientId: env.CLIPCAST_YOUTUBE_CLIENT_ID, clientSecret: env.CLIPCAST_YOUTUBE_CLIENT_SECRET } } : {}),
-    ...(env.CLIPCAST_INSTAGRAM_APP_ID && env.CLIPCAST_INSTAGRAM_APP_SECRET ? { instagram: { appId: env.CLIPCAST_INSTAGRAM_APP_ID, appSecret: env.CLIPCAST_INSTAGRAM_APP_SECRET, flavour: env.CLIPCAST_INSTAGRAM_LOGIN === 'instagram' ? 'instagram' : 'facebook' } } : {}),
-  };
-}
+export const oauthAppsFromEnv = platformAppsFromEnv;
 
 /** `accounts connect <platform>`: OAuth in the browser with a loopback redirect (PKCE and state). */
 export function registerConnect(accounts: Command, run: (fn: (ctx: CliContext) => Promise<void>) => Promise<void>): void {
@@ -26,22 +22,20 @@ export function registerConnect(accounts: Command, run: (fn: (ctx: CliContext) =
     .option('--port <n>', 'loopback port of the redirect http://127.0.0.1:<port>/callback/ (default: any free port; 8787 for Instagram, whose apps must register the exact URI)')
     .option('--sandbox', 'connect against the running `clipcast sandbox` instead of the real platform')
     .option('--timeout <seconds>', 'give up after this long', '300')
-    .action((platformText: string, flags: { port?: string; sandbox?: boolean; timeout: string }) =>
+    .option('--made-for-kids <bool>', 'YouTube: the channel\'s videos are made for kids (true) or not (false); asked on a terminal when not given')
+    .action((platformText: string, flags: { port?: string; sandbox?: boolean; timeout: string; madeForKids?: string }) =>
       run(async (ctx) => {
         const platform = parsePlatformId(platformText);
         if (!platform) throw new InputError('PLATFORM_UNSUPPORTED', `platform "${platformText}" is not supported`, `use one of ${PLATFORM_IDS.join(', ')}`, 'platform');
+        const madeForKids = flags.madeForKids === undefined ? undefined : parseMadeForKids(flags.madeForKids);
+        if (madeForKids !== undefined && platform !== 'youtube') throw new InputError('SETTING_UNSUPPORTED', '--made-for-kids is a YouTube setting', `leave it out for ${platform}`, '--made-for-kids');
         const app = await ctx.app();
-        let sandbox: SandboxUrls | undefined;
-        if (flags.sandbox) {
-          const text = await app.store.getSetting(SANDBOX_URLS_SETTING);
-          sandbox = text && text !== '{}' ? (JSON.parse(text) as SandboxUrls) : undefined;
-          if (!sandbox) throw new InputError('SANDBOX_NOT_RUNNING', 'no sandbox is running for this data dir', 'start it first: clipcast sandbox', '--sandbox');
-        }
-        const provider = buildOAuthProviders({ clock: app.clock, apps: oauthAppsFromEnv(ctx.env), ...(sandbox ? { sandbox } : {}) })[platform];
-        if (!provider) {
-          const vars = { tiktok: 'CLIPCAST_TIKTOK_CLIENT_KEY and CLIPCAST_TIKTOK_CLIENT_SECRET', youtube: 'CLIPCAST_YOUTUBE_CLIENT_ID and CLIPCAST_YOUTUBE_CLIENT_SECRET', instagram: 'CLIPCAST_INSTAGRAM_APP_ID and CLIPCAST_INSTAGRAM_APP_SECRET' }[platform];
-          throw new InputError('OAUTH_APP_MISSING', `no ${platform} OAuth app is configured`, `set ${vars} (or use --sandbox)`, platform);
-        }
+        // The sandbox is a platform like any other: its own base URLs and the apps its emulators registered.
+        const envApps = platformAppsFromEnv(ctx.env);
+        const running = flags.sandbox ? await runningSandbox(app.store, ctx.env.CLIPCAST_INSTAGRAM_LOGIN === 'instagram' ? 'instagram' : 'facebook') : undefined;
+        if (flags.sandbox && !running) throw new InputError('SANDBOX_NOT_RUNNING', 'no sandbox is running for this data dir', 'start it first: clipcast sandbox', '--sandbox');
+        const provider = buildOAuthProviders({ clock: app.clock, apps: running ? running.apps : envApps, ...(running ? { sandbox: running.urls } : {}) })[platform];
+        if (!provider) throw new InputError('OAUTH_APP_MISSING', `no ${platform} OAuth app is configured`, `set ${APP_ENV_HINT[platform]} (or use --sandbox)`, platform);
         const state = randomBytes(24).toString('base64url');
         const server = createServer();
         const port = Number(flags.port ?? (platform === 'instagram' ? 8787 : 0));
@@ -85,18 +79,43 @@ export function registerConnect(accounts: Command, run: (fn: (ctx: CliContext) =
               );
             });
           });
-          const existing = (await app.store.listAccounts({ platform })).find((a) => a.active && (a.externalId === connected.externalId || a.handle.toLowerCase() === connected.handle.toLowerCase()));
-          if (existing) {
-            await app.accounts.saveCredentials(existing.id, connected.credentials as Record<string, string>);
-            const resumed = await app.store.resumeAccountPosts(existing.id, app.clock.now());
-            ctx.print({ account: { id: existing.id, platform, handle: existing.handle, reconnected: true, resumed_posts: resumed } }, () => `Reconnected ${platform} account ${existing.handle} (${existing.id}); ${resumed} waiting post(s) resumed.`);
-          } else {
-            const view = await app.accounts.add({ platform, handle: connected.handle, externalId: connected.externalId ?? null, displayName: connected.displayName ?? null, credentials: connected.credentials, sandbox: !!sandbox });
-            ctx.print({ account: view }, () => `Connected ${platform} account ${view.handle} (${view.id}); tokens stored encrypted.`);
-          }
+          const { account, reconnected, resumedPosts } = await app.accounts.connect({
+            platform,
+            handle: connected.handle,
+            externalId: connected.externalId ?? '',
+            displayName: connected.displayName ?? null,
+            credentials: connected.credentials,
+            sandbox: connected.sandbox ?? false,
+          });
+          // YouTube needs selfDeclaredMadeForKids on every upload: settle it now (flag, or asked on a terminal).
+          let kids = madeForKids;
+          const unset = platform === 'youtube' && !account.credentialFields.includes('selfDeclaredMadeForKids');
+          if (platform === 'youtube' && kids === undefined && unset && ctx.isTTY && !ctx.json) kids = await askMadeForKids(account.handle);
+          const view = kids !== undefined ? await app.accounts.setDefaults(account.id, { selfDeclaredMadeForKids: kids }) : account;
+          const stillUnset = platform === 'youtube' && !view.credentialFields.includes('selfDeclaredMadeForKids');
+          ctx.print({ account: { ...view, reconnected, resumed_posts: resumedPosts } }, () => [
+            reconnected
+              ? `Reconnected ${platform} account ${view.handle} (${view.id}); ${resumedPosts} waiting post(s) resumed.`
+              : `Connected ${platform} account ${view.handle} (${view.id}); tokens stored encrypted.`,
+            ...(stillUnset ? [`Before publishing to it, say whether its videos are made for kids: clipcast accounts set ${view.id} --made-for-kids false (or true).`] : []),
+          ]);
         } finally {
           server.close();
         }
       }),
     );
+}
+
+async function askMadeForKids(handle: string): Promise<boolean | undefined> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    for (let i = 0; i < 3; i++) {
+      const answer = (await rl.question(`Are the videos of ${handle} made for kids (YouTube requires the answer on every upload)? [y/n] `)).trim().toLowerCase();
+      if (answer === 'y' || answer === 'yes') return true;
+      if (answer === 'n' || answer === 'no') return false;
+    }
+    return undefined;
+  } finally {
+    rl.close();
+  }
 }

@@ -11,6 +11,7 @@ import { probeMp4 } from '../../media/probe.js';
 import { iso, localTime, systemZone, table } from '../format.js';
 import type { CliContext } from '../cli-context.js';
 import { postizProgress, postizTargets, progressLines, waitForSubmissions } from './publish-postiz.js';
+import { assertAccountsReady } from '../../core/campaigns/account-readiness.js';
 
 interface PublishFlags {
   startDate?: string;
@@ -26,6 +27,15 @@ interface PublishFlags {
   new?: boolean;
   overrides?: string;
   wait?: boolean;
+  madeForKids?: string;
+}
+
+/** `--made-for-kids true|false` (also yes/no), naming the flag when it is neither. */
+export function parseMadeForKids(text: string, flag = '--made-for-kids'): boolean {
+  const t = text.trim().toLowerCase();
+  if (['true', 'yes', 'y'].includes(t)) return true;
+  if (['false', 'no', 'n'].includes(t)) return false;
+  throw new InputError('MADE_FOR_KIDS_INVALID', `${flag} "${text}" is neither true nor false`, `e.g. ${flag} false (the content is not made for kids)`, flag);
 }
 
 /** `publish` and `validate`. */
@@ -48,6 +58,7 @@ export function registerPublish(program: Command, run: (fn: (ctx: CliContext) =>
     .option('--no-wait', 'postiz: return at once; `clipcast worker` submits (default)')
     .option('-y, --yes', 'do not ask for confirmation on a terminal')
     .option('--overrides <file>', 'JSON: per clip id, {"7": {"caption", "title", "tags", "options"}} overriding the mapped text and options')
+    .option('--made-for-kids <bool>', 'YouTube: declare this campaign\'s videos made for kids (true) or not (false); overrides the accounts\' setting')
     .action((dir: string, flags: PublishFlags) =>
       run(async (ctx) => {
         const request = await completeRequest(ctx, dir, flags);
@@ -59,6 +70,8 @@ export function registerPublish(program: Command, run: (fn: (ctx: CliContext) =>
           request,
         );
         await addAccountWarnings(app, preview);
+        // Settled before anything is written or asked: a campaign its accounts cannot publish is refused.
+        if (!request.dryRun) assertAccountsReady(preview.accountIssues);
         if (request.dryRun) {
           ctx.print(previewJson(preview), () => previewLines(preview, true));
           return;
@@ -100,12 +113,14 @@ export function registerPublish(program: Command, run: (fn: (ctx: CliContext) =>
         const findings = preview.findings.map((f) => ({ clip_id: f.clipId, platform: f.platform, severity: f.severity, field: f.field, code: f.code, message: f.message }));
         const problems = preview.source.problems.map((p) => ({ clip_id: p.clipId, severity: p.severity, code: p.code, message: p.message }));
         const probeErrors = [...preview.probes].filter(([, p]) => !p.ok).map(([id, p]) => ({ clip_id: id, severity: 'error', code: p.ok ? '' : p.error.code, message: p.ok ? '' : p.error.message }));
-        const errors = [...findings, ...problems, ...probeErrors].filter((f) => f.severity === 'error').length;
-        ctx.print({ clips: preview.source.clips.length, problems, probe_errors: probeErrors, findings, errors }, () => [
+        const accountIssues = preview.accountIssues.map((i) => ({ account: i.accountId, platform: i.platform, handle: i.handle, code: i.code, message: i.message, fix: i.fix }));
+        const errors = [...findings, ...problems, ...probeErrors].filter((f) => f.severity === 'error').length + accountIssues.length;
+        ctx.print({ clips: preview.source.clips.length, problems, probe_errors: probeErrors, findings, account_issues: accountIssues, errors }, () => [
           `${preview.source.clips.length} clips in ${preview.source.root}`,
           ...[...problems, ...probeErrors].map((p) => `  ${p.severity.padEnd(7)} clip ${p.clip_id ?? '-'}: ${p.message}`),
           ...findings.map((f) => `  ${f.severity.padEnd(7)} clip ${f.clip_id} ${f.platform}: ${f.message}`),
-          errors ? `${errors} error(s): those clips are skipped on those platforms.` : 'No errors.',
+          ...accountIssues.map((i) => `  error   ${i.message}; ${i.fix}`),
+          errors ? `${errors} error(s): those clips are skipped on those platforms${accountIssues.length ? ', and publish refuses until the account error(s) are fixed' : ''}.` : 'No errors.',
         ]);
         if (errors) process.exitCode = 1;
       }),
@@ -146,6 +161,7 @@ async function completeRequest(ctx: CliContext, dir: string, flags: PublishFlags
     dryRun: flags.dryRun ?? false,
     forceNew: flags.new ?? false,
     ...(flags.overrides ? { overrides: await readOverrides(flags.overrides) } : {}),
+    ...(flags.madeForKids !== undefined ? { options: { youtube: { selfDeclaredMadeForKids: parseMadeForKids(flags.madeForKids) } } } : {}),
   };
 }
 
@@ -197,6 +213,7 @@ function previewJson(p: CampaignPreview) {
     skipped: p.skipped.map((s) => ({ clip_id: s.clipId, ...(s.platform ? { platform: s.platform } : {}), reason: s.reason })),
     warnings: p.findings.filter((f) => f.severity === 'warning').map((f) => ({ clip_id: f.clipId, platform: f.platform, message: f.message })),
     notes: p.plan.notes,
+    account_issues: p.accountIssues.map((i) => ({ account: i.accountId, platform: i.platform, handle: i.handle, code: i.code, message: i.message, fix: i.fix })),
   };
 }
 
@@ -208,6 +225,7 @@ function previewLines(p: CampaignPreview, dryRun: boolean): string[] {
     ...(p.skipped.length ? ['Skipped:', ...p.skipped.map((s) => `  clip ${s.clipId ?? '-'}${s.platform ? ` on ${s.platform}` : ''}: ${s.reason}`)] : []),
     ...p.findings.filter((f) => f.severity === 'warning').map((f) => `  warning: clip ${f.clipId} ${f.platform}: ${f.message}`),
     ...p.plan.notes.map((n) => `  note: ${n}`),
-    ...(dryRun ? ['Nothing was written.'] : []),
+    ...p.accountIssues.map((i) => `  error: ${i.message}; ${i.fix}`),
+    ...(dryRun ? [p.accountIssues.length ? 'Nothing was written; publish would refuse until the error(s) above are fixed.' : 'Nothing was written.'] : []),
   ];
 }

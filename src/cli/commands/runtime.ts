@@ -4,7 +4,8 @@ import { InputError } from '../../core/input-error.js';
 import { isFinalState } from '../../core/post-state.js';
 import { PLATFORM_IDS } from '../../core/platform-id.js';
 import { startSandbox } from '../../sandbox/start-sandbox.js';
-import { SANDBOX_URLS_SETTING } from '../../sandbox/sandbox-urls.js';
+import { SANDBOX_APPS_SETTING, SANDBOX_URLS_SETTING } from '../../sandbox/sandbox-urls.js';
+import { platformAppsFromEnv } from '../../app/platform-apps.js';
 import { createLogger } from '../../worker/pino-logger.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { table } from '../format.js';
@@ -22,7 +23,10 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
     .option('--ignore-quota', 'skip clipcast\'s own quota accounting (only for load tests against emulators with limits off)')
     .option('--until-idle', 'exit once no post is waiting to be published')
     .option('--lease-ms <ms>', 'how long a claimed post stays with this worker without renewal (a dead worker\'s posts resume after it)', '60000')
-    .action((flags: { concurrency: string; perAccount: string; perPlatform: string; untilIdle?: boolean; leaseMs: string; ignoreQuota?: boolean }) =>
+    .option('--media-port <n>', 'with CLIPCAST_PUBLIC_URL: serve the signed media URLs (Instagram Login video_url, TikTok pull) on this port (default: the public URL\'s port when it is local, else 8080)')
+    .option('--media-host <host>', 'address the media route binds', '127.0.0.1')
+    .option('--no-media', 'do not serve media from this worker (a `clipcast serve` on the same data dir serves it)')
+    .action((flags: { concurrency: string; perAccount: string; perPlatform: string; untilIdle?: boolean; leaseMs: string; ignoreQuota?: boolean; mediaPort?: string; mediaHost: string; media: boolean }) =>
       run(async (ctx) => {
         const positive = (text: string, flag: string) => {
           const n = Number(text);
@@ -37,7 +41,12 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
         const app = await ctx.app();
         const logger = createLogger(ctx.config().logLevel);
         const view = ctx.isTTY ? new ProgressView(process.stderr) : undefined;
-        const worker = await createWorker({ app, logger: view ? view.logger(logger) : logger, concurrency, perAccount, perPlatform, engine: { leaseMs }, ...(flags.ignoreQuota ? { ignoreQuota: true } : {}), ...(view ? { onActivity: (a) => view.activity(a) } : {}) });
+        // With a public URL the worker serves the signed media route itself: no `serve` needed for pulls.
+        const publicUrl = ctx.config().publicUrl;
+        const mediaPort = flags.mediaPort === undefined ? defaultMediaPort(publicUrl) : Number(flags.mediaPort);
+        if (!Number.isInteger(mediaPort) || mediaPort < 0 || mediaPort > 65_535) throw new InputError('PORT_INVALID', `--media-port "${flags.mediaPort}" is not a port`, 'e.g. --media-port 8080', '--media-port');
+        const serveMedia = publicUrl && flags.media ? { host: flags.mediaHost, port: mediaPort, publicUrl } : undefined;
+        const worker = await createWorker({ app, apps: platformAppsFromEnv(ctx.env), ...(serveMedia ? { serveMedia } : {}), logger: view ? view.logger(logger) : logger, concurrency, perAccount, perPlatform, engine: { leaseMs }, ...(flags.ignoreQuota ? { ignoreQuota: true } : {}), ...(view ? { onActivity: (a) => view.activity(a) } : {}) });
         const stop = () => worker.stop();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
@@ -51,7 +60,7 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
             })();
           }, 500);
         }
-        logger.info({ worker: worker.id }, 'worker started');
+        logger.info({ worker: worker.id, ...(worker.media ? { media: worker.media.url } : {}) }, 'worker started');
         await worker.run();
         if (idleTimer) clearInterval(idleTimer);
         view?.close();
@@ -73,6 +82,7 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
         const sandbox = await startSandbox({ ...(portBase ? { portBase } : {}), processingMs: Number(flags.processingMs) });
         const app = await ctx.app();
         await app.store.setSetting(SANDBOX_URLS_SETTING, JSON.stringify(sandbox.urls), app.clock.now());
+        await app.store.setSetting(SANDBOX_APPS_SETTING, JSON.stringify(sandbox.apps), app.clock.now());
         // A sandbox account per platform: created the first time, given fresh tokens on every start
         // (a new sandbox knows none of the old ones), with posts paused for reauth resumed.
         const accounts: { id: string; platform: string; handle: string }[] = [];
@@ -133,4 +143,16 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
         if (published !== result.posts.length || once !== result.posts.length) process.exitCode = 1;
       }),
     );
+}
+
+/** The port of a local public URL (http://127.0.0.1:8080 → 8080), else 8080 (`serve`'s default). */
+function defaultMediaPort(publicUrl: string | undefined): number {
+  if (!publicUrl) return 8080;
+  try {
+    const u = new URL(publicUrl);
+    if (['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) && u.port) return Number(u.port);
+  } catch {
+    // not a URL: the default
+  }
+  return 8080;
 }

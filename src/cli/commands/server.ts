@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { buildOAuthProviders } from '../../app/oauth-providers.js';
-import { oauthAppsFromEnv } from './connect.js';
+import { platformAppsFromEnv, runningSandbox } from '../../app/platform-apps.js';
 import { mediaHandlerFor, mediaSigner } from '../../app/media-signer.js';
 import { InputError } from '../../core/input-error.js';
 import { newWebhookSecret } from '../../notify/webhook-notifier.js';
-import { SANDBOX_URLS_SETTING, type SandboxUrls } from '../../sandbox/sandbox-urls.js';
 import { coreCampaignCreator } from '../../server/core-campaigns.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../server/api-keys.js';
 import { platformWebhookSinks } from '../../server/platform-webhooks.js';
@@ -29,12 +28,11 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
         const app = await ctx.app();
         const env = ctx.env;
         const logger = createLogger(ctx.config().logLevel);
-        const sandboxText = await app.store.getSetting(SANDBOX_URLS_SETTING);
-        const sandbox = sandboxText && sandboxText !== '{}' ? (JSON.parse(sandboxText) as SandboxUrls) : undefined;
-        const apps = oauthAppsFromEnv(env);
+        const apps = platformAppsFromEnv(env);
+        const sandbox = await runningSandbox(app.store, env.CLIPCAST_INSTAGRAM_LOGIN === 'instagram' ? 'instagram' : 'facebook');
         const publicUrl = ctx.config().publicUrl ?? `http://${flags.host}:${port}`;
         const signer = await mediaSigner(app, publicUrl);
-        const worker = flags.worker ? await createWorker({ app, logger, ...(signer ? { signer } : {}) }) : undefined;
+        const worker = flags.worker ? await createWorker({ app, logger, apps, ...(signer ? { signer } : {}) }) : undefined;
         const { url, server } = await startServer({
           app,
           port,
@@ -42,7 +40,7 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
           logger: true,
           publicUrl,
           expectWorker: !!worker,
-          oauth: buildOAuthProviders({ clock: app.clock, apps, ...(sandbox ? { sandbox } : {}) }),
+          oauth: buildOAuthProviders({ clock: app.clock, apps: sandbox ? { ...sandbox.apps, ...apps } : apps, ...(sandbox ? { sandbox: sandbox.urls } : {}) }),
           campaigns: coreCampaignCreator(app, { sourceRoots: ctx.config().sourceRoots }),
           webhooks: platformWebhookSinks({
             ...(env.CLIPCAST_TIKTOK_CLIENT_SECRET ? { tiktokClientSecret: env.CLIPCAST_TIKTOK_CLIENT_SECRET } : {}),

@@ -1,5 +1,6 @@
 import { findNulByte } from '../find-nul-byte.js';
 import { InputError } from '../input-error.js';
+import { PublishError } from '../publish-error.js';
 import { PLATFORM_IDS, parsePlatformId, type PlatformId } from '../platform-id.js';
 import type { Credentials } from '../ports/platform-adapter.js';
 import type { Secrets } from '../ports/secrets.js';
@@ -87,6 +88,62 @@ export class AccountService {
     return toView(record, credentials);
   }
 
+  /**
+   * Stores an account that came back from an OAuth connect, keyed by the platform's own identity
+   * (`externalId`: YouTube channel id, TikTok open_id, Instagram user id). The same identity again
+   * updates that account (new credentials, the platform's handle, status ok, its waiting posts resumed);
+   * an account added by hand with the same handle and no external id is adopted, not duplicated;
+   * another identity makes another account.
+   *
+   * @example
+   * ```ts
+   * const { account, reconnected } = await accounts.connect({ platform: 'youtube', handle: '@chan', externalId: 'UC…', credentials });
+   * ```
+   */
+  async connect(input: NewAccountInput & { externalId: string }): Promise<{ account: AccountView; reconnected: boolean; resumedPosts: number }> {
+    const platform = parsePlatformId(input.platform);
+    if (!platform) throw new InputError('PLATFORM_UNSUPPORTED', `platform "${input.platform}" is not supported`, `use one of ${PLATFORM_IDS.join(', ')}`, 'platform');
+    if (!input.externalId) throw new InputError('IDENTITY_MISSING', `the ${platform} connect returned no account id`, 'connect again', 'externalId');
+    const active = (await this.store.listAccounts({ platform })).filter((a) => a.active);
+    const handle = normalizeHandle(input.handle);
+    const existing = active.find((a) => a.externalId === input.externalId) ?? active.find((a) => a.externalId === null && sameHandle(a.handle, handle));
+    if (!existing) {
+      const taken = active.find((a) => sameHandle(a.handle, handle));
+      // Another identity under a handle we already use (a renamed channel): keep both, the new one under its id.
+      const view = await this.add({ ...input, platform, handle: taken ? `${handle}-${input.externalId.slice(-6)}` : handle });
+      return { account: view, reconnected: false, resumedPosts: 0 };
+    }
+    const fresh = validateCredentials(platform, input.credentials, input.externalId);
+    // The account's own settings (made-for-kids) outlive a reconnect; tokens and the app are replaced.
+    let kept: Credentials = {};
+    try {
+      const old = this.credentialsOf(existing);
+      kept = Object.fromEntries(ACCOUNT_SETTINGS.filter((k) => old[k] !== undefined).map((k) => [k, old[k]]));
+    } catch {
+      // unreadable old credentials: nothing to keep, the reconnect replaces them
+    }
+    const credentials: Credentials = { ...kept, ...fresh };
+    const handleFree = !active.some((a) => a.id !== existing.id && sameHandle(a.handle, handle));
+    const now = this.now();
+    await this.store.updateAccount(
+      existing.id,
+      {
+        externalId: input.externalId,
+        ...(handleFree ? { handle } : {}),
+        ...(input.displayName ? { displayName: input.displayName } : {}),
+        credentialsEnc: this.secrets.encrypt(JSON.stringify(credentials), `account:${existing.id}`),
+        keyVersion: this.secrets.currentVersion,
+        tokenExpiresAt: expiryOf(credentials),
+        status: 'ok',
+        updatedAt: now,
+      },
+      { type: 'account.reconnected', data: { externalId: input.externalId } },
+    );
+    const resumedPosts = await this.store.resumeAccountPosts(existing.id, now);
+    const record = await this.store.getAccount(existing.id);
+    return { account: toView(record ?? existing, credentials), reconnected: true, resumedPosts };
+  }
+
   async list(): Promise<AccountView[]> {
     const rows = await this.store.listAccounts();
     return rows.filter((a) => a.active).map((a) => toView(a, this.#tryDecrypt(a)));
@@ -121,7 +178,17 @@ export class AccountService {
 
   /** The decrypted credentials (for adapters only; never print them). */
   credentialsOf(account: AccountRecord): Credentials {
-    return JSON.parse(this.secrets.decrypt(account.credentialsEnc, `account:${account.id}`)) as Credentials;
+    try {
+      return JSON.parse(this.secrets.decrypt(account.credentialsEnc, `account:${account.id}`)) as Credentials;
+    } catch (cause) {
+      // Never the secret, only what to do: the stored blob is unreadable (another key, or damaged).
+      throw new PublishError(`the credentials of account ${account.platform}:${account.handle} cannot be read (encrypted with another key, or damaged); connect the account again`, {
+        platform: account.platform,
+        code: 'CREDENTIALS_UNREADABLE',
+        kind: 'needs_reauth',
+        cause,
+      });
+    }
   }
 
   /** Re-encrypts and stores new credentials (a rotated refresh token) and their expiry. */
@@ -139,6 +206,45 @@ export class AccountService {
     );
   }
 
+  /**
+   * Merges `patch` (refreshed token fields) over the account's stored credentials and stores the result:
+   * fields the patch does not name (the app's client key and secret, the open id…) are kept, so a refresh
+   * can never drop them.
+   */
+  async updateCredentials(accountId: string, patch: Credentials, expiresAt?: number): Promise<Credentials> {
+    const account = await this.store.getAccount(accountId);
+    if (!account) throw new Error(`account ${accountId} does not exist`);
+    const merged: Credentials = { ...this.credentialsOf(account) };
+    for (const [k, v] of Object.entries(patch)) if (v !== undefined) merged[k] = v;
+    await this.saveCredentials(accountId, merged, expiresAt);
+    return merged;
+  }
+
+  /**
+   * Sets an account's publishing defaults (today YouTube's `selfDeclaredMadeForKids`), kept with its
+   * credentials where the adapter reads them; its status and tokens are untouched.
+   *
+   * @example
+   * ```ts
+   * await accounts.setDefaults('youtube:@chan', { selfDeclaredMadeForKids: false });
+   * ```
+   */
+  async setDefaults(spec: string, defaults: { selfDeclaredMadeForKids?: boolean }): Promise<AccountView> {
+    const account = await this.resolve(spec);
+    if (defaults.selfDeclaredMadeForKids !== undefined && account.platform !== 'youtube') {
+      throw new InputError('SETTING_UNSUPPORTED', `--made-for-kids is a YouTube setting; ${account.platform}:${account.handle} is not a YouTube account`, 'name a YouTube account (clipcast accounts list)', '--made-for-kids');
+    }
+    const credentials = { ...this.credentialsOf(account) };
+    for (const [k, v] of Object.entries(defaults)) if (v !== undefined) credentials[k] = v;
+    const now = this.now();
+    await this.store.updateAccount(
+      account.id,
+      { credentialsEnc: this.secrets.encrypt(JSON.stringify(credentials), `account:${account.id}`), keyVersion: this.secrets.currentVersion, updatedAt: now },
+      { type: 'account.defaults_set', data: { ...defaults } },
+    );
+    return toView({ ...account, updatedAt: now }, credentials);
+  }
+
   #tryDecrypt(a: AccountRecord): Credentials {
     try {
       return this.credentialsOf(a);
@@ -147,6 +253,9 @@ export class AccountService {
     }
   }
 }
+
+/** Credential fields that are the user's settings, not tokens: kept across a reconnect. */
+const ACCOUNT_SETTINGS = ['selfDeclaredMadeForKids'] as const;
 
 /** Checks the credentials of a platform; returns the cleaned record (known fields only, canonical names). */
 export function validateCredentials(platform: PlatformId, input: Record<string, unknown>, externalId: string | null): Credentials {

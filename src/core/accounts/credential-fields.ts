@@ -16,7 +16,8 @@ export interface CredentialSpec {
  * Credentials per platform, in the shape the adapters read (camelCase). Users may also write the
  * snake_case names (`client_key`, `access_token`, `ig_user_id`…): {@link canonicalField} maps them.
  * - TikTok: the app's client key + secret and the creator's access token (+ refresh token to stay connected).
- * - Instagram: a (long-lived) access token and the Instagram professional account id.
+ * - Instagram: a (long-lived) access token and the Instagram professional account id (+ the Meta app's
+ *   id and secret it was issued to, stored at connect).
  * - YouTube: the OAuth client id + secret and the channel's refresh token.
  */
 export const CREDENTIAL_SPECS: Readonly<Record<PlatformId, CredentialSpec>> = Object.freeze({
@@ -27,7 +28,7 @@ export const CREDENTIAL_SPECS: Readonly<Record<PlatformId, CredentialSpec>> = Ob
   },
   instagram: {
     required: ['accessToken', 'igUserId'],
-    optional: ['flavour', 'tokenIssuedAt', 'tokenExpiresAt', 'username', 'appScopedUserId', 'pageId', 'userAccessToken', 'userTokenExpiresAt'],
+    optional: ['appId', 'appSecret', 'flavour', 'tokenIssuedAt', 'tokenExpiresAt', 'username', 'appScopedUserId', 'pageId', 'userAccessToken', 'userTokenExpiresAt'],
     fromExternalId: 'igUserId',
     // Instagram Login tokens start with "IG"; anything else is a Facebook Login (Page) token.
     defaults: (c) => ({ flavour: typeof c.accessToken === 'string' && c.accessToken.startsWith('IG') ? 'instagram' : 'facebook', tokenIssuedAt: 0, tokenExpiresAt: 0 }),

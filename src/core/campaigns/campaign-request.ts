@@ -5,6 +5,7 @@ import type { PostContent } from '../ports/platform-adapter.js';
 import type { ProbeResult } from '../clips/probe-result.js';
 import type { ContentOverrides } from '../rules/caption-mapping.js';
 import type { Finding } from '../rules/validate-clip.js';
+import type { AccountIssue } from './account-readiness.js';
 
 /** What `clipcast publish` (and `POST /campaigns`) asks for. Text fields are parsed here, with errors naming the flag. */
 export interface CampaignRequest {
@@ -67,5 +68,7 @@ export interface CampaignPreview {
   plan: Plan;
   posts: PreviewPost[];
   skipped: SkippedClip[];
+  /** What must be settled on the target accounts first (e.g. YouTube made-for-kids); creating refuses while any is left. */
+  accountIssues: AccountIssue[];
   fingerprint: string;
 }

@@ -1,5 +1,6 @@
 import type { ClipRecord, CampaignRecord, DerivedMedia, NewCampaign, Store } from '../ports/store.js';
 import type { CampaignPreview } from './campaign-request.js';
+import { assertAccountsReady } from './account-readiness.js';
 
 /** What {@link createCampaign} needs. */
 export interface CreateDeps {
@@ -28,6 +29,7 @@ export interface CreateDeps {
  */
 export async function createCampaign(deps: CreateDeps, preview: CampaignPreview): Promise<{ campaign: CampaignRecord; created: boolean; posts: number }> {
   if (preview.targets.some((t) => t.accountId.startsWith('dry-run:'))) throw new Error('a dry-run preview cannot be written');
+  assertAccountsReady(preview.accountIssues ?? []);
   const existing = await findByFingerprint(deps.store, preview.fingerprint);
   if (existing) return { campaign: existing, created: false, posts: 0 };
   const campaignId = deps.newId('camp');

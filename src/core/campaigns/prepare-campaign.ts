@@ -14,6 +14,7 @@ import type { Store } from '../ports/store.js';
 import { mapContent } from '../rules/caption-mapping.js';
 import { validateClipForPlatform, type Finding } from '../rules/validate-clip.js';
 import type { ProbeResult } from '../clips/probe-result.js';
+import { accountIssues } from './account-readiness.js';
 import type { CampaignPreview, CampaignRequest, PreviewPost, ResolvedTarget, SkippedClip } from './campaign-request.js';
 
 /** What {@link prepareCampaign} needs. */
@@ -104,7 +105,8 @@ export async function prepareCampaign(deps: PrepareDeps, request: CampaignReques
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([source.clipsFileSha256, targets.map((t) => t.accountId).sort(), request.startDate.trim(), timezone, request.interval, order, request.window ?? null, request.stagger ?? null, request.backend ?? 'direct', request.forceNew ? `${deps.now()}` : null]))
     .digest('hex');
-  return { request, source, targets, timezone, start, probes, findings, plan, posts, skipped, fingerprint };
+  const issues = await accountIssues(deps, targets, request);
+  return { request, source, targets, timezone, start, probes, findings, plan, posts, skipped, accountIssues: issues, fingerprint };
 }
 
 function contentFor(platform: PlatformId, clip: LoadedClip, request: CampaignRequest, durationSec: number): PreviewPost['content'] {

@@ -196,7 +196,16 @@ export class Engine {
           await this.#finish(post, { state: 'needs_reauth', detail: `account ${account.platform}:${account.handle} must be reconnected` });
           return;
         }
-        if (!(await this.#reserveQuota(post, account))) return;
+        let reserved: boolean;
+        try {
+          reserved = await this.#reserveQuota(post, account);
+        } catch (error) {
+          // The quota key reads the account's credentials: an unreadable account ends the step classified.
+          if (error instanceof LeaseLostError) return;
+          await this.#failure(post, account, setupError(account, error));
+          return;
+        }
+        if (!reserved) return;
         const next = await this.#step(post, account, signal);
         if (!next) return;
         post = next;
@@ -231,9 +240,20 @@ export class Engine {
   /** Runs one step; returns the post when the same worker should go on at once, else undefined. */
   async #step(post: PostRecord, account: AccountRecord, signal: AbortSignal, refreshTried = false): Promise<PostRecord | undefined> {
     const { store, clock } = this.#o;
-    const adapter = this.#o.adapterFor(account);
+    let adapter: PlatformAdapter;
+    try {
+      // Building the adapter reads and decrypts the credentials and resolves the app: anything it throws
+      // ends this step with a classified outcome, never an error outside the step (a lease-recovery loop).
+      adapter = this.#o.adapterFor(account);
+    } catch (error) {
+      await this.#failure(post, account, setupError(account, error));
+      return undefined;
+    }
     const clip = await store.getClip(post.clipRowId);
-    if (!clip) throw new Error(`clip ${post.clipRowId} of post ${post.id} is missing`);
+    if (!clip) {
+      await this.#fail(post, { code: 'CLIP_MISSING', message: `clip ${post.clipRowId} of post ${post.id} is missing from the store`, kind: 'invalid', retryable: false });
+      return undefined;
+    }
     let result: StepResult;
     try {
       const adapterAccount = await this.#refresher.fresh(account, adapter);
@@ -250,7 +270,9 @@ export class Engine {
         clock,
         signal,
         checkpoint: (patch) => store.checkpoint(post.id, this.#o.workerId, patch, clock.now()),
-        saveCredentials: (credentials, expiresAt) => this.#o.accounts.saveCredentials(account.id, credentials, expiresAt),
+        saveCredentials: async (credentials, expiresAt) => {
+          await this.#o.accounts.updateCredentials(account.id, credentials, expiresAt);
+        },
         progress: (bytes, total) => this.#o.onActivity?.({ type: 'upload', postId: post.id, platform: post.platform, bytes, total }),
         takeRateSlot: (bucket, limit, windowMs) => store.takeRateSlot(bucket, limit, windowMs, clock.now()),
       };
@@ -369,6 +391,21 @@ export class Engine {
     if (post.state !== o.state) this.#o.onActivity?.({ type: 'transition', post: updated, from: post.state, to: o.state, ...(o.detail ? { detail: o.detail } : {}) });
     return updated;
   }
+}
+
+/**
+ * An error thrown while setting up a step (building the adapter, reading the credentials): a
+ * PublishError keeps its classification; anything else is a configuration problem that retrying cannot
+ * fix, so the post fails with the message (and a `post.failed` notification).
+ */
+function setupError(account: AccountRecord, error: unknown): PublishError {
+  if (isPublishError(error)) return error;
+  return new PublishError(`account ${account.platform}:${account.handle} cannot publish: ${error instanceof Error ? error.message : String(error)}`, {
+    platform: 'core',
+    code: 'ADAPTER_SETUP',
+    kind: 'invalid',
+    cause: error,
+  });
 }
 
 /** Error codes that mean "this access token is no longer accepted" (a refresh may fix it). */

@@ -54,7 +54,8 @@ export class TokenRefresher {
     if (!adapter.refreshCredentials) return view;
     const refreshed = await adapter.refreshCredentials(view, withinMs);
     if (!refreshed) return view;
-    await this.accounts.saveCredentials(account.id, refreshed.credentials, refreshed.expiresAt);
-    return { ...view, credentials: refreshed.credentials };
+    // Merged over what is stored: an adapter that returns only the token fields never drops the app's.
+    const credentials = await this.accounts.updateCredentials(account.id, refreshed.credentials, refreshed.expiresAt);
+    return { ...view, credentials };
   }
 }

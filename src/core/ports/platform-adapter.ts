@@ -97,7 +97,7 @@ export interface PublishContext {
    * (`null` deletes it), in one transaction, with the event in the ledger.
    */
   checkpoint(patch: { remote?: RemoteState; upload?: UploadCheckpoint | null; event?: AdapterEvent }): Promise<void>;
-  /** Stores rotated credentials (e.g. a new refresh token) before the step goes on. */
+  /** Stores rotated credentials (e.g. a new refresh token) before the step goes on, merged over the stored ones. */
   saveCredentials(credentials: Credentials, expiresAt?: number): Promise<void>;
   /** Reports upload progress for progress views (not durable). */
   progress?(bytesSent: number, totalBytes: number): void;

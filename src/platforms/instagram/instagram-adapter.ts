@@ -170,7 +170,7 @@ export class InstagramAdapter implements PlatformAdapter {
     if (creds.flavour === 'facebook') return null;
     if (now - creds.tokenIssuedAt < DAY) return null;
     const next = await this.oauth.refresh(creds);
-    return { credentials: toCredentials(next), expiresAt: next.tokenExpiresAt };
+    return { credentials: { ...account.credentials, ...toCredentials(next) }, expiresAt: next.tokenExpiresAt };
   }
 }
 

@@ -96,23 +96,30 @@ export function instagramConfig(overrides: Partial<Omit<InstagramConfig, 'urls' 
 }
 
 /**
- * A config aimed at the local emulator (`createInstagramEmulator`), whose hosts live under
- * host-named path prefixes, with the emulator's default sandbox apps.
+ * The base URLs of an emulated Meta (hosts under host-named path prefixes): the only thing that differs
+ * between a sandbox account and a real one. The apps come from the account, never from here.
+ *
+ * @example
+ * ```ts
+ * const config = instagramConfig({ urls: instagramEndpoints(emulator.url), instagramApp });
+ * ```
+ */
+export function instagramEndpoints(emulatorUrl: string): InstagramConfig['urls'] {
+  const base = emulatorUrl.replace(/\/$/, '');
+  return {
+    graphInstagram: `${base}/graph.instagram.com`,
+    graphFacebook: `${base}/graph.facebook.com`,
+    apiInstagram: `${base}/api.instagram.com`,
+    wwwInstagram: `${base}/www.instagram.com`,
+    wwwFacebook: `${base}/www.facebook.com`,
+    rupload: `${base}/rupload.facebook.com`,
+  };
+}
+
+/**
+ * A config aimed at the local emulator (`createInstagramEmulator`), for tests; the apps are the
+ * caller's (it holds none of its own).
  */
 export function sandboxInstagramConfig(emulatorUrl: string, overrides: Parameters<typeof instagramConfig>[0] = {}): InstagramConfig {
-  const base = emulatorUrl.replace(/\/$/, '');
-  return instagramConfig({
-    instagramApp: { clientId: '990602627938098', clientSecret: 'ig-sandbox-secret', redirectUri: 'http://127.0.0.1/callback' },
-    facebookApp: { clientId: '1234567890123456', clientSecret: 'fb-sandbox-secret', redirectUri: 'http://127.0.0.1/callback' },
-    ...overrides,
-    urls: {
-      graphInstagram: `${base}/graph.instagram.com`,
-      graphFacebook: `${base}/graph.facebook.com`,
-      apiInstagram: `${base}/api.instagram.com`,
-      wwwInstagram: `${base}/www.instagram.com`,
-      wwwFacebook: `${base}/www.facebook.com`,
-      rupload: `${base}/rupload.facebook.com`,
-      ...(overrides.urls ?? {}),
-    },
-  });
+  return instagramConfig({ ...overrides, urls: { ...instagramEndpoints(emulatorUrl), ...(overrides.urls ?? {}) } });
 }

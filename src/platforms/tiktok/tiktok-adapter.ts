@@ -88,7 +88,8 @@ export class TikTokAdapter implements PlatformAdapter {
       });
     }
     const next = await refreshTikTokToken(this.options.config, tokens.refreshToken, this.options.clock, this.options.http);
-    return { credentials: tiktokCredentials(next), expiresAt: next.expiresAt };
+    // The app's key and secret (and anything else stored) stay; only the token fields change.
+    return { credentials: { ...account.credentials, ...tiktokCredentials(next) }, expiresAt: next.expiresAt };
   }
 
   /**

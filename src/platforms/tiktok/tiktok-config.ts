@@ -126,23 +126,32 @@ export function tiktokConfig(input: Pick<TikTokConfig, 'clientKey' | 'clientSecr
 }
 
 /**
- * A config aimed at the TikTok emulator, with the emulator's default sandbox app credentials, an
- * audited app and `SELF_ONLY` as the privacy for posts that name none.
+ * The base URLs of a TikTok API served elsewhere (the emulator): the only thing that differs between a
+ * sandbox account and a real one. The app credentials come from the account, never from here.
  *
  * @example
  * ```ts
- * const config = sandboxTikTokConfig(emulator.url, { pollInitialMs: 0 });
+ * const config = tiktokConfig({ clientKey, clientSecret, redirectUri, ...tiktokEndpoints(emulator.url) });
  * ```
  */
-export function sandboxTikTokConfig(emulatorUrl: string, overrides: Partial<TikTokConfig> = {}): Readonly<TikTokConfig> {
-  const base = emulatorUrl.replace(/\/+$/, '');
+export function tiktokEndpoints(baseUrl: string): Pick<TikTokConfig, 'apiBaseUrl' | 'authBaseUrl' | 'webBaseUrl'> {
+  const base = baseUrl.replace(/\/+$/, '');
+  return { apiBaseUrl: base, authBaseUrl: base, webBaseUrl: base };
+}
+
+/**
+ * A config aimed at the TikTok emulator for the given app (tests), with an audited app and `SELF_ONLY`
+ * as the privacy for posts that name none. Holds no app credentials of its own.
+ *
+ * @example
+ * ```ts
+ * const config = sandboxTikTokConfig(emulator.url, { clientKey, clientSecret, pollInitialMs: 0 });
+ * ```
+ */
+export function sandboxTikTokConfig(emulatorUrl: string, overrides: Pick<TikTokConfig, 'clientKey' | 'clientSecret'> & Partial<TikTokConfig>): Readonly<TikTokConfig> {
   return tiktokConfig({
-    clientKey: 'sbx_clipcast_key',
-    clientSecret: 'sbx_clipcast_secret',
     redirectUri: 'http://127.0.0.1:8787/callback/',
-    apiBaseUrl: base,
-    authBaseUrl: base,
-    webBaseUrl: base,
+    ...tiktokEndpoints(emulatorUrl),
     audited: true,
     defaultPrivacyLevel: 'SELF_ONLY',
     ...overrides,

@@ -110,6 +110,19 @@ export class YouTubeClient {
     return items.flatMap((it) => (it.snippet?.resourceId?.videoId ? [{ videoId: it.snippet.resourceId.videoId, publishedAt: it.snippet.publishedAt }] : []));
   }
 
+  /**
+   * `channels.list?part=snippet&mine=true` (1 unit): the channel the token belongs to, which is the
+   * account's identity (its id, and its handle from `customUrl`). Undefined when the Google account has
+   * no channel.
+   */
+  async myChannel(token: string, signal?: AbortSignal): Promise<{ id: string; handle: string | undefined; title: string } | undefined> {
+    const res = await this.#json('GET', `${this.config.apiBaseUrl}/youtube/v3/channels?part=snippet&mine=true`, token, undefined, 'youtube channels.list', true, signal);
+    const item = (JSON.parse(res.text) as { items?: { id: string; snippet?: { title?: string; customUrl?: string } }[] }).items?.[0];
+    if (!item) return undefined;
+    const custom = item.snippet?.customUrl;
+    return { id: item.id, handle: custom ? (custom.startsWith('@') ? custom : `@${custom}`) : undefined, title: item.snippet?.title ?? item.id };
+  }
+
   /** `thumbnails.set` with the image streamed from disk (≤ 2 MB works under the old and new limits). */
   async setThumbnail(token: string, videoId: string, path: string, signal?: AbortSignal): Promise<void> {
     const info = await stat(path).catch(() => undefined);

@@ -94,6 +94,20 @@ export function youTubeConfig(partial: Partial<YouTubeConfig> = {}): Readonly<Yo
 }
 
 /**
+ * The endpoints of a Google served elsewhere (the emulator, every endpoint on one origin): the only
+ * thing that differs between a sandbox account and a real one.
+ *
+ * @example
+ * ```ts
+ * const config = youTubeConfig({ ...youTubeEndpoints(emulator.url), chunkSize });
+ * ```
+ */
+export function youTubeEndpoints(emulatorUrl: string): Pick<YouTubeConfig, 'apiBaseUrl' | 'uploadBaseUrl' | 'authUrl' | 'tokenUrl' | 'revokeUrl' | 'watchBaseUrl'> {
+  const base = emulatorUrl.replace(/\/+$/, '');
+  return { apiBaseUrl: base, uploadBaseUrl: base, authUrl: `${base}/o/oauth2/v2/auth`, tokenUrl: `${base}/token`, revokeUrl: `${base}/revoke`, watchBaseUrl: base };
+}
+
+/**
  * A config aimed at a local emulator (every endpoint on one origin).
  *
  * @example
@@ -102,14 +116,5 @@ export function youTubeConfig(partial: Partial<YouTubeConfig> = {}): Readonly<Yo
  * ```
  */
 export function sandboxYouTubeConfig(emulatorUrl: string, partial: Partial<YouTubeConfig> = {}): Readonly<YouTubeConfig> {
-  const base = emulatorUrl.replace(/\/+$/, '');
-  return youTubeConfig({
-    apiBaseUrl: base,
-    uploadBaseUrl: base,
-    authUrl: `${base}/o/oauth2/v2/auth`,
-    tokenUrl: `${base}/token`,
-    revokeUrl: `${base}/revoke`,
-    watchBaseUrl: base,
-    ...partial,
-  });
+  return youTubeConfig({ ...youTubeEndpoints(emulatorUrl), ...partial });
 }

@@ -1,6 +1,5 @@
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
-import { toCredentials, type InstagramFlavour } from '../../platforms/instagram/instagram-credentials.js';
 import type { Credentials } from '../../core/ports/platform-adapter.js';
 import { EmulatorServer, type EmulatorResponse } from '../emulator-server.js';
 import { grantCode, LONG_LIVED_SECONDS, pageTokenOf, registerAuthRoutes } from './instagram-emulator-auth.js';
@@ -9,6 +8,9 @@ import { defaultKnobs, HOST_PREFIX, type EmulatedApps, type GraphCall, type Inst
 import { registerMediaRoutes } from './instagram-emulator-media.js';
 import { InstagramEmulatorState, type EmulatedAccount, type Flavour } from './instagram-emulator-state.js';
 import { WebhookSender } from './instagram-emulator-webhooks.js';
+
+/** The two Meta login products the emulator serves (the emulator's own name; it shares no code with the client). */
+export type InstagramFlavour = 'instagram' | 'facebook';
 
 /** Options of {@link createInstagramEmulator}. */
 export interface InstagramEmulatorOptions {
@@ -166,11 +168,11 @@ export async function createInstagramEmulator(options: InstagramEmulatorOptions 
       const account = state.addAccount(handle);
       if (flavour === 'instagram') {
         const token = state.issueToken('ig', 'long', account.key, LONG_LIVED_SECONDS * 1000, ['instagram_business_basic', 'instagram_business_content_publish']);
-        return { handle, externalId: account.igUserId, credentials: toCredentials({ flavour, accessToken: token.value, tokenIssuedAt: token.issuedAt, tokenExpiresAt: token.expiresAt, igUserId: account.igUserId, username: handle, appScopedUserId: account.appScopedId }) };
+        return { handle, externalId: account.igUserId, credentials: { flavour, appId: apps.instagram.clientId, appSecret: apps.instagram.clientSecret, accessToken: token.value, tokenIssuedAt: token.issuedAt, tokenExpiresAt: token.expiresAt, igUserId: account.igUserId, username: handle, appScopedUserId: account.appScopedId } };
       }
       const user = state.issueToken('fb', 'long', account.key, LONG_LIVED_SECONDS * 1000, ['instagram_basic', 'instagram_content_publish', 'pages_show_list', 'pages_read_engagement']);
       const page = state.tokens.get(pageTokenOf(deps, account))!;
-      return { handle, externalId: account.igUserId, credentials: toCredentials({ flavour, accessToken: page.value, tokenIssuedAt: page.issuedAt, tokenExpiresAt: 0, igUserId: account.igUserId, username: handle, pageId: account.pageId, userAccessToken: user.value, userTokenExpiresAt: user.expiresAt }) };
+      return { handle, externalId: account.igUserId, credentials: { flavour, appId: apps.facebook.clientId, appSecret: apps.facebook.clientSecret, accessToken: page.value, tokenIssuedAt: page.issuedAt, tokenExpiresAt: 0, igUserId: account.igUserId, username: handle, pageId: account.pageId, userAccessToken: user.value, userTokenExpiresAt: user.expiresAt } };
     },
     expireToken(token) {
       const t = state.tokens.get(token);

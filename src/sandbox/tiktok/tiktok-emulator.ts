@@ -115,6 +115,9 @@ export class TikTokEmulator {
       handle: user.handle,
       externalId: user.openId,
       credentials: {
+        // As if the user had connected through this emulator's app: the app travels with the tokens.
+        clientKey: this.state.options.clientKey,
+        clientSecret: this.state.options.clientSecret,
         accessToken: t.access_token,
         refreshToken: t.refresh_token,
         openId: t.open_id,

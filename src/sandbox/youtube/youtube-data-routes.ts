@@ -191,7 +191,8 @@ function listChannels(world: YouTubeWorld, req: EmulatorRequest): EmulatorRespon
       kind: 'youtube#channel',
       etag: randomBytes(9).toString('base64url'),
       id: c!.id,
-      ...(parts.includes('snippet') ? { snippet: { title: c!.title, customUrl: c!.handle } } : {}),
+      // YouTube answers the handle in lower case.
+      ...(parts.includes('snippet') ? { snippet: { title: c!.title, description: '', customUrl: c!.handle.toLowerCase(), publishedAt: '2020-01-01T00:00:00Z' } } : {}),
       ...(parts.includes('contentDetails') ? { contentDetails: { relatedPlaylists: { likes: '', uploads: uploadsPlaylistId(c!.id) } } } : {}),
     }));
   return { status: 200, body: { kind: 'youtube#channelListResponse', items, pageInfo: { totalResults: items.length, resultsPerPage: 5 } } };

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { validateCredentials } from '../../core/accounts/account-service.js';
 import { PLATFORM_IDS, parsePlatformId, type PlatformId } from '../../core/platform-id.js';
 import { consumeOAuthState, saveOAuthState } from '../oauth-states.js';
 import { HttpProblem, problemSchema } from '../problem.js';
@@ -92,19 +91,15 @@ function providerOf(ctx: ServerContext, text: string): [PlatformId, OAuthProvide
 }
 
 async function storeConnected(ctx: ServerContext, platform: PlatformId, connected: Awaited<ReturnType<OAuthProvider['exchangeCode']>>) {
-  const { accounts, store, clock } = ctx.app;
-  const handle = connected.handle.startsWith('@') ? connected.handle : `@${connected.handle}`;
-  const existing = (await store.listAccounts({ platform })).find(
-    (a) => a.active && ((connected.externalId && a.externalId === connected.externalId) || a.handle.toLowerCase() === handle.toLowerCase()),
-  );
-  if (!existing) {
-    const account = await accounts.add({ platform, handle, externalId: connected.externalId ?? null, displayName: connected.displayName ?? null, credentials: connected.credentials });
-    return { account, reconnected: false };
-  }
-  const credentials = validateCredentials(platform, connected.credentials, connected.externalId ?? existing.externalId);
-  await accounts.saveCredentials(existing.id, credentials);
-  await store.resumeAccountPosts(existing.id, clock.now());
-  const account = (await accounts.list()).find((a) => a.id === existing.id);
-  if (!account) throw new HttpProblem(404, 'account-not-found', `account ${existing.id} vanished while reconnecting`);
-  return { account, reconnected: true };
+  if (!connected.externalId) throw new HttpProblem(502, 'oauth-identity-missing', `${platform} did not say which account was connected`, { hint: `start again: GET /oauth/${platform}/start` });
+  // Keyed by the platform's identity: the same channel/user updates its account, another makes another.
+  const { account, reconnected } = await ctx.app.accounts.connect({
+    platform,
+    handle: connected.handle,
+    externalId: connected.externalId,
+    displayName: connected.displayName ?? null,
+    credentials: connected.credentials,
+    sandbox: connected.sandbox ?? false,
+  });
+  return { account, reconnected };
 }

@@ -14,7 +14,7 @@ afterEach(async () => emulator?.close());
 async function setup() {
   const clock = new FakeClock(Date.UTC(2026, 5, 1, 9));
   emulator = await createInstagramEmulator({ clock });
-  const config = sandboxInstagramConfig(emulator.url);
+  const config = sandboxInstagramConfig(emulator.url, { instagramApp: { clientId: emulator.apps.instagram.clientId, clientSecret: emulator.apps.instagram.clientSecret, redirectUri: 'http://127.0.0.1/callback' }, facebookApp: { clientId: emulator.apps.facebook.clientId, clientSecret: emulator.apps.facebook.clientSecret, redirectUri: 'http://127.0.0.1/callback' } });
   const adapter = createInstagramAdapter({ config, clock });
   return { clock, config, adapter };
 }

@@ -38,7 +38,7 @@ export interface TikTokWorld {
 export async function tiktokWorld(options: TikTokEmulatorOptions = {}, configOverrides: Partial<TikTokConfig> = {}): Promise<TikTokWorld> {
   const clock = new FakeClock(Date.UTC(2026, 10, 20, 9, 0, 0));
   const emulator = await createTikTokEmulator({ clock, processingMs: 10_000, ...options });
-  const config = sandboxTikTokConfig(emulator.url, { chunkSize: MIB5, singleChunkMaxBytes: 6 * 1024 * 1024, ...configOverrides });
+  const config = sandboxTikTokConfig(emulator.url, { clientKey: emulator.settings.clientKey, clientSecret: emulator.settings.clientSecret, chunkSize: MIB5, singleChunkMaxBytes: 6 * 1024 * 1024, ...configOverrides });
   const adapter = createTikTokAdapter({ config, clock });
   const dir = await mkdtemp(join(tmpdir(), 'clipcast-tiktok-'));
   let n = 0;

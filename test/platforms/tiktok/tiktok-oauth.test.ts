@@ -24,7 +24,7 @@ afterEach(async () => emulator?.close());
 async function setup(options: TikTokEmulatorOptions = {}) {
   const clock = new FakeClock(Date.UTC(2026, 10, 20, 9, 0, 0));
   emulator = await createTikTokEmulator({ clock, ...options });
-  const config = sandboxTikTokConfig(emulator.url, { redirectUri: 'http://127.0.0.1:53682/callback/' });
+  const config = sandboxTikTokConfig(emulator.url, { clientKey: emulator.settings.clientKey, clientSecret: emulator.settings.clientSecret, redirectUri: 'http://127.0.0.1:53682/callback/' });
   return { clock, config };
 }
 
