@@ -1,7 +1,7 @@
 import { isInputError } from '../core/input-error.js';
 import { NotFoundError, StateConflictError } from '../core/ports/store.js';
 import { loadConfig, type ClipcastConfig } from '../config/load-config.js';
-import { openApp, type App } from '../app/open-app.js';
+import type { App } from '../app/open-app.js';
 
 /** Exit codes: 0 ok, 1 failure (bad input, refused change, remote failure), 2 usage (a flag is wrong). */
 export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2 });
@@ -35,8 +35,9 @@ export function createCliContext(options: { json: boolean; env?: NodeJS.ProcessE
     isTTY: options.isTTY ?? Boolean((process.stdout as { isTTY?: boolean }).isTTY && process.stdin.isTTY),
     env,
     config: () => (config ??= loadConfig(env, options.home ? { home: options.home } : {})),
-    app: () => (app ??= openApp(ctx.config())),
-    readApp: () => (app ??= openApp(ctx.config(), { readOnlyIfMissing: true })),
+    // The store and its driver load with the first command that needs them (start-up time).
+    app: () => (app ??= import('../app/open-app.js').then((m) => m.openApp(ctx.config()))),
+    readApp: () => (app ??= import('../app/open-app.js').then((m) => m.openApp(ctx.config(), { readOnlyIfMissing: true }))),
     print(data, human) {
       if (options.json) out.write(`${JSON.stringify(data, null, 2)}\n`);
       else {

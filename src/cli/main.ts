@@ -1,13 +1,6 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { createCliContext, EXIT, reportError, type CliContext } from './cli-context.js';
-import { registerAccounts } from './commands/accounts.js';
-import { registerCampaigns } from './commands/campaigns.js';
-import { registerPosts } from './commands/posts.js';
-import { registerPublish } from './commands/publish.js';
-import { registerProviders } from './commands/providers.js';
-import { registerRuntime } from './commands/runtime.js';
-import { registerServer } from './commands/server.js';
-import { registerChannels } from './commands/channels.js';
+import { COMMANDS, commandOf } from './command-index.js';
 
 /** I/O of one CLI run (tests pass their own streams). */
 export interface CliIo {
@@ -54,14 +47,17 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     }
   };
 
-  registerPublish(program, run);
-  registerAccounts(program, run);
-  registerCampaigns(program, run);
-  registerPosts(program, run);
-  registerProviders(program, run);
-  registerRuntime(program, run);
-  registerServer(program, run);
-  registerChannels(program, run);
+  // Only the module of the command being run is imported; the others are listed by their help line
+  // (so `--help` and "did you mean" see them all) and never run.
+  const wanted = COMMANDS.find((c) => c.name === commandOf(argv));
+  for (const entry of COMMANDS) {
+    if (entry.load === wanted?.load && !program.commands.some((c) => c.name() === entry.name)) (await entry.load())(program, run);
+    if (program.commands.some((c) => c.name() === entry.name)) continue;
+    program.command(entry.name).description(entry.description).allowUnknownOption().allowExcessArguments();
+  }
+  const terms = new Map(COMMANDS.map((c) => [c.name, c.term]));
+  const help = new Help();
+  program.configureHelp({ subcommandTerm: (cmd) => (cmd.parent === program ? terms.get(cmd.name()) : undefined) ?? help.subcommandTerm(cmd) });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
