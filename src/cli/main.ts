@@ -6,6 +6,8 @@ import { COMMANDS, commandOf } from './command-index.js';
 export interface CliIo {
   out?: NodeJS.WritableStream;
   err?: NodeJS.WritableStream;
+  /** Keys for prompts (default stdin). */
+  in?: NodeJS.ReadableStream;
   env?: NodeJS.ProcessEnv;
   isTTY?: boolean;
 }
@@ -34,7 +36,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
 
   const run = async (fn: (ctx: CliContext) => Promise<void>): Promise<void> => {
     const opts = program.opts<{ json?: boolean; home?: string }>();
-    const ctx = createCliContext({ json: !!opts.json, out, err, ...(io.env ? { env: io.env } : {}), ...(io.isTTY !== undefined ? { isTTY: io.isTTY && !opts.json } : opts.json ? { isTTY: false } : {}), ...(opts.home ? { home: opts.home } : {}) });
+    const ctx = createCliContext({ json: !!opts.json, out, err, ...(io.env ? { env: io.env } : {}), ...(io.in ? { input: io.in } : {}), ...(io.isTTY !== undefined ? { isTTY: io.isTTY && !opts.json } : opts.json ? { isTTY: false } : {}), ...(opts.home ? { home: opts.home } : {}) });
     try {
       process.exitCode = undefined;
       await fn(ctx);
@@ -55,6 +57,20 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     if (program.commands.some((c) => c.name() === entry.name)) continue;
     program.command(entry.name).description(entry.description).allowUnknownOption().allowExcessArguments();
   }
+  if (commandOf(argv) === undefined) {
+    // `clipcast` alone: the menu on a terminal; off one, never a prompt: the help, as a usage error.
+    program.action(() =>
+      run(async (ctx) => {
+        if (!ctx.isTTY || ctx.json) {
+          program.outputHelp({ error: true });
+          process.exitCode = EXIT.usage;
+          return;
+        }
+        const { runMenu } = await import('./interactive/menu.js');
+        await runMenu(ctx, (args) => runCli([...(ctx.json ? ['--json'] : []), ...globalArgs(argv), ...args], io));
+      }),
+    );
+  }
   const terms = new Map(COMMANDS.map((c) => [c.name, c.term]));
   const help = new Help();
   program.configureHelp({ subcommandTerm: (cmd) => (cmd.parent === program ? terms.get(cmd.name()) : undefined) ?? help.subcommandTerm(cmd) });
@@ -68,6 +84,14 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     throw error;
   }
   return code;
+}
+
+/** The global options of `argv` (`--home <dir>`), passed on to the commands the menu runs. */
+function globalArgs(argv: readonly string[]): string[] {
+  const i = argv.indexOf('--home');
+  if (i >= 0 && argv[i + 1]) return ['--home', argv[i + 1]!];
+  const eq = argv.find((a) => a.startsWith('--home='));
+  return eq ? [eq] : [];
 }
 
 const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { CREDENTIAL_SPECS } from '../../core/accounts/credential-fields.js';
 import { InputError } from '../../core/input-error.js';
-import { parsePlatformId, PLATFORM_IDS } from '../../core/platform-id.js';
+import { parsePlatformId, platformGuess, PLATFORM_IDS } from '../../core/platform-id.js';
 import { table } from '../format.js';
 import type { CliContext } from '../cli-context.js';
 import { registerConnect } from './connect.js';
@@ -36,7 +36,7 @@ export function registerAccounts(program: Command, run: (fn: (ctx: CliContext) =
     .action((flags: AddFlags) =>
       run(async (ctx) => {
         const platform = parsePlatformId(flags.platform);
-        if (!platform) throw new InputError('PLATFORM_UNSUPPORTED', `platform "${flags.platform}" is not supported`, `use one of ${PLATFORM_IDS.join(', ')}`, '--platform');
+        if (!platform) throw new InputError('PLATFORM_UNSUPPORTED', `platform "${flags.platform}" is not supported`, `${platformGuess(flags.platform)}use one of ${PLATFORM_IDS.join(', ')}`, '--platform');
         const credentials = await readCredentials(ctx, platform, flags);
         const app = await ctx.app();
         const view = await app.accounts.add({ platform, handle: flags.handle, externalId: flags.externalId ?? null, displayName: flags.displayName ?? null, ...(flags.main ? { isMain: true } : {}), credentials });

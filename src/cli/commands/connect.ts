@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildOAuthProviders, type OAuthApps } from '../../app/oauth-providers.js';
 import { InputError } from '../../core/input-error.js';
-import { parsePlatformId, PLATFORM_IDS } from '../../core/platform-id.js';
+import { parsePlatformId, platformGuess, PLATFORM_IDS } from '../../core/platform-id.js';
 import { SANDBOX_URLS_SETTING, type SandboxUrls } from '../../sandbox/sandbox-urls.js';
 import type { CliContext } from '../cli-context.js';
 
@@ -29,7 +29,7 @@ export function registerConnect(accounts: Command, run: (fn: (ctx: CliContext) =
     .action((platformText: string, flags: { port?: string; sandbox?: boolean; timeout: string }) =>
       run(async (ctx) => {
         const platform = parsePlatformId(platformText);
-        if (!platform) throw new InputError('PLATFORM_UNSUPPORTED', `platform "${platformText}" is not supported`, `use one of ${PLATFORM_IDS.join(', ')}`, 'platform');
+        if (!platform) throw new InputError('PLATFORM_UNSUPPORTED', `platform "${platformText}" is not supported`, `${platformGuess(platformText)}use one of ${PLATFORM_IDS.join(', ')}`, 'platform');
         const app = await ctx.app();
         let sandbox: SandboxUrls | undefined;
         if (flags.sandbox) {

@@ -1,5 +1,5 @@
 import { InputError } from '../input-error.js';
-import { PLATFORM_IDS, parsePlatformId, type PlatformId } from '../platform-id.js';
+import { PLATFORM_IDS, parsePlatformId, platformGuess, type PlatformId } from '../platform-id.js';
 import type { Credentials } from '../ports/platform-adapter.js';
 import type { Secrets } from '../ports/secrets.js';
 import type { AccountRecord, Store } from '../ports/store.js';
@@ -52,7 +52,7 @@ export class AccountService {
   async add(input: NewAccountInput): Promise<AccountView> {
     const platform = parsePlatformId(input.platform);
     if (!platform) {
-      throw new InputError('PLATFORM_UNSUPPORTED', `platform "${input.platform}" is not supported`, `use one of ${PLATFORM_IDS.join(', ')}`, 'platform');
+      throw new InputError('PLATFORM_UNSUPPORTED', `platform "${input.platform}" is not supported`, `${platformGuess(input.platform)}use one of ${PLATFORM_IDS.join(', ')}`, 'platform');
     }
     const handle = normalizeHandle(input.handle);
     if (!handle || handle === '@') throw new InputError('HANDLE_MISSING', 'the account needs a handle', 'pass --handle @name', 'handle');
@@ -98,7 +98,7 @@ export class AccountService {
     const platform = parsePlatformId(platformText);
     const known = all.length ? all.map((a) => `${a.platform}:${a.handle}${a.isMain ? ' (main)' : ''} [${a.id}]`).join(', ') : 'none yet (add one with clipcast accounts add)';
     if (!platform) {
-      throw new InputError('TARGET_UNKNOWN', `"${spec}" is neither a platform nor an account id`, `use tiktok, instagram, youtube, platform:@handle or an account id; known accounts: ${known}`, '--platforms');
+      throw new InputError('TARGET_UNKNOWN', `"${spec}" is neither a platform nor an account id`, `${platformGuess(platformText)}use tiktok, instagram, youtube, platform:@handle or an account id; known accounts: ${known}`, '--platforms');
     }
     const candidates = all.filter((a) => a.platform === platform);
     const found = handleText ? candidates.find((a) => sameHandle(a.handle, handleText)) : (candidates.find((a) => a.isMain) ?? (candidates.length === 1 ? candidates[0] : undefined));
@@ -206,3 +206,4 @@ function toView(a: AccountRecord, credentials: Credentials): AccountView {
     credentialFields: Object.keys(credentials).sort(),
   };
 }
+
