@@ -1,3 +1,4 @@
+import { listProviders } from '../../../src/core/rules/providers.js';
 import { describe, expect, it } from 'vitest';
 import { parseWindow } from '../../../src/core/plan/daily-window.js';
 import { parseInterval } from '../../../src/core/plan/interval.js';
@@ -303,7 +304,7 @@ describe('100 clips × 3 platforms', () => {
     expect(plan.posts).toHaveLength(300);
     expect(isSorted(plan.posts)).toBe(true);
     expect(maxInRolling24h(times(plan, 'tiktok'))).toBeLessThanOrEqual(15);
-    expect(maxInRolling24h(times(plan, 'instagram'))).toBeLessThanOrEqual(50);
+    expect(maxInRolling24h(times(plan, 'instagram'))).toBeLessThanOrEqual(100);
     expect(maxPerDay(times(plan, 'youtube'), PACIFIC_ZONE)).toBeLessThanOrEqual(30);
     expect(plan.posts.filter((p) => p.platform === 'tiktok' && p.shifted).length).toBeGreaterThan(0);
     for (const p of plan.posts) {
@@ -329,7 +330,9 @@ describe('quota helpers', () => {
 
   it('documents the defaults', () => {
     expect(DEFAULT_QUOTAS.youtube).toEqual({ perWindow: 100, window: 'pacificDay' });
-    expect(DEFAULT_QUOTAS.instagram).toEqual({ perWindow: 50, window: 'rolling24h' });
+    expect(DEFAULT_QUOTAS.instagram).toEqual({ perWindow: 100, window: 'rolling24h' });
+    // The planner and `clipcast providers` (GET /publishing/providers) give the same numbers.
+    for (const p of listProviders()) expect(DEFAULT_QUOTAS[p.platform as keyof typeof DEFAULT_QUOTAS].perWindow, p.platform).toBe(p.limits.posts_per_window);
     expect(describeQuota('youtube', DEFAULT_QUOTAS.youtube, 'UTC')).toBe(
       'YouTube allows 100 videos.insert per project per Pacific day',
     );
