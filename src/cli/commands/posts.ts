@@ -27,7 +27,7 @@ export function registerPosts(program: Command, run: (fn: (ctx: CliContext) => P
         const page = await (await ctx.app()).store.listPosts({ ...(flags.campaign ? { campaignId: flags.campaign } : {}), ...(flags.state ? { state: flags.state as PostState } : {}), ...(platform ? { platform } : {}), limit, ...(flags.cursor ? { cursor: flags.cursor } : {}) });
         ctx.print({ posts: page.posts.map(postJson), next_cursor: page.nextCursor }, () => [
           ...table([['post', 'campaign', 'clip', 'platform', 'scheduled (UTC)', 'state', 'detail'], ...page.posts.map((p) => [p.id, p.campaignId, String(p.clipId), p.platform, iso(p.scheduledAt), p.state, p.permalink ?? p.lastError?.message ?? ''])]),
-          ...(page.nextCursor ? [`more: clipcast posts list --cursor ${page.nextCursor}`] : []),
+          ...(page.nextCursor ? [`more: clipcast posts list ${[...(flags.campaign ? ['--campaign', flags.campaign] : []), ...(flags.state ? ['--state', flags.state] : []), ...(platform ? ['--platform', platform] : []), ...(flags.limit !== '200' ? ['--limit', String(limit)] : []), '--cursor', page.nextCursor].join(' ')}`] : []),
         ]);
       }),
     );

@@ -184,7 +184,7 @@ function previewJson(p: CampaignPreview) {
 }
 
 function previewLines(p: CampaignPreview, dryRun: boolean): string[] {
-  const rows = [['when (' + p.timezone + ')', 'UTC', 'clip', 'platform', 'account'], ...p.posts.map((x) => [localTime(x.scheduledAt, p.timezone), iso(x.scheduledAt), String(x.clipId), x.platform, x.handle ?? '(no account yet)'])];
+  const rows = [['when (' + p.timezone + ')', 'UTC', 'clip', 'platform', 'account', 'caption (YouTube: title)'], ...p.posts.map((x) => [localTime(x.scheduledAt, p.timezone), iso(x.scheduledAt), String(x.clipId), x.platform, x.handle ?? '(no account yet)', x.content.title ? `title: ${textStart(x.content.title, 41)}` : textStart(x.content.caption)])];
   return [
     `${dryRun ? 'Dry run: ' : ''}${p.posts.length} posts for ${p.source.videoId} (${p.source.clips.length} clips) from ${p.source.root}`,
     ...table(rows).map((l) => `  ${l}`),
@@ -193,4 +193,10 @@ function previewLines(p: CampaignPreview, dryRun: boolean): string[] {
     ...p.plan.notes.map((n) => `  note: ${n}`),
     ...(dryRun ? ['Nothing was written.'] : []),
   ];
+}
+
+/** The start of a caption or title on one line, cut to fit a table column. */
+function textStart(text: string, width = 48): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
 }

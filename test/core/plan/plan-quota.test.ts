@@ -1,4 +1,3 @@
-import { listProviders } from '../../../src/core/rules/providers.js';
 import { describe, expect, it } from 'vitest';
 import { parseWindow } from '../../../src/core/plan/daily-window.js';
 import { parseInterval } from '../../../src/core/plan/interval.js';
@@ -11,6 +10,7 @@ import {
   QuotaLedger,
   quotaKeyOf,
 } from '../../../src/core/plan/quota.js';
+import { listProviders } from '../../../src/core/rules/providers.js';
 import { clips, isSorted, local, maxInRolling24h, maxPerDay } from './plan-helpers.js';
 
 const H = 3_600_000;
@@ -317,6 +317,19 @@ describe('100 clips × 3 platforms', () => {
       expect(new Set(plan.posts.filter((p) => p.platform === platform).map((p) => p.clipId)).size).toBe(100);
     }
     expect(elapsed).toBeLessThan(2000);
+  });
+});
+
+describe('clips skipped on a platform', () => {
+  it('get no post there, take no quota room and get no quota note', () => {
+    const quotas = { youtube: { perWindow: 2, window: 'pacificDay' as const } };
+    const list = clips(4).map((c) => (c.clipId <= 2 ? { ...c, platforms: ['tiktok'] } : c));
+    const plan = planCampaign(input({ quotas, clips: list, targets: [{ accountId: '@yt', platform: 'youtube' }, { accountId: '@tt', platform: 'tiktok' }] }));
+    expect(plan.posts.filter((p) => p.platform === 'youtube').map((p) => p.clipId)).toEqual([3, 4]);
+    // Clips 1 and 2 would have filled the day's 2 uploads: without them 3 and 4 go at their slots.
+    expect(plan.posts.filter((p) => p.platform === 'youtube').every((p) => !p.shifted)).toBe(true);
+    expect(plan.notes).toEqual([]);
+    expect(plan.posts.filter((p) => p.platform === 'tiktok')).toHaveLength(4);
   });
 });
 
