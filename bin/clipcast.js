@@ -1,21 +1,42 @@
 #!/usr/bin/env node
-// The clipcast CLI. In a git checkout (src/ present, dev dependencies installed) it runs the TypeScript
-// sources through tsx, so it never runs a stale build; an installed package runs dist/.
-import { existsSync } from 'node:fs';
+// The clipcast CLI. An installed package runs dist/. In a git checkout (src/ present) it runs dist/ when
+// that build is up to date with every source file (start-up ~4× faster than compiling on the fly), and
+// otherwise the TypeScript sources through tsx, so it never runs a stale build.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import module from 'node:module';
 
-const src = new URL('../src/cli/main.ts', import.meta.url);
-const dist = new URL('../dist/cli/main.js', import.meta.url);
+// Node 22.1+ keeps compiled code between runs (a no-op on Node 20).
+module.enableCompileCache?.();
+
+const src = new URL('../src/', import.meta.url);
+const dist = new URL('../dist/', import.meta.url);
+
+/** True when every src/**.ts has its dist/**.js written after it (a few hundred stats, ~5 ms). */
+function distIsCurrent(dir = '') {
+  for (const entry of readdirSync(new URL(dir, src), { withFileTypes: true })) {
+    const rel = dir + entry.name;
+    if (entry.isDirectory()) {
+      if (!distIsCurrent(`${rel}/`)) return false;
+    } else if (rel.endsWith('.ts') && !rel.endsWith('.d.ts')) {
+      const built = statSync(new URL(rel.replace(/\.ts$/, '.js'), dist), { throwIfNoEntry: false });
+      if (!built || built.mtimeMs < statSync(new URL(rel, src)).mtimeMs) return false;
+    }
+  }
+  return true;
+}
+
+const main = existsSync(new URL('cli/main.js', dist)) && (!existsSync(src) || process.env.CLIPCAST_FROM_SOURCE !== '1' && distIsCurrent()) ? new URL('cli/main.js', dist) : undefined;
 let runCli;
 // Before any HTTP request: undici's WebAssembly parser stays on V8's baseline compiler (about 35 MB less
 // peak RSS per process; see src/app/process-flags.ts).
-if (existsSync(src)) {
+if (main) {
+  (await import(new URL('app/process-flags.js', dist).href)).useBaselineWasm();
+  ({ runCli } = await import(main.href));
+} else if (existsSync(src)) {
   const { register } = await import('tsx/esm/api');
   register();
-  (await import(new URL('../src/app/process-flags.ts', import.meta.url).href)).useBaselineWasm();
-  ({ runCli } = await import(src.href));
-} else if (existsSync(dist)) {
-  (await import(new URL('../dist/app/process-flags.js', import.meta.url).href)).useBaselineWasm();
-  ({ runCli } = await import(dist.href));
+  (await import(new URL('app/process-flags.ts', src).href)).useBaselineWasm();
+  ({ runCli } = await import(new URL('cli/main.ts', src).href));
 } else {
   process.stderr.write('clipcast is not built: run npm install (or npm run build)\n');
   process.exit(1);

@@ -1,4 +1,4 @@
-import { cp, mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { probeMp4 } from '../media/probe.js';
 import { startSandbox } from '../sandbox/start-sandbox.js';
 import { createWorker } from '../worker/create-worker.js';
 import type { EngineActivity } from '../core/engine/engine.js';
-import { openApp } from './open-app.js';
+import { openApp, type App } from './open-app.js';
 
 /** The bundled example campaign. */
 export const EXAMPLE_CAMPAIGN_DIR = resolve(fileURLToPath(import.meta.url), '../../../examples/campaign');
@@ -38,6 +38,8 @@ export interface DemoOptions {
   timeoutMs?: number;
   logger: Logger;
   onActivity?: (a: EngineActivity) => void;
+  /** The queue's status, each time the demo checks whether it is done (a status line). */
+  onStatus?: (s: Awaited<ReturnType<App['store']['queueSummary']>>) => void;
   onLine?: (line: string) => void;
 }
 
@@ -92,6 +94,7 @@ export async function runDemo(options: DemoOptions): Promise<{ home: string; pos
     const deadline = Date.now() + (options.timeoutMs ?? 120_000);
     for (;;) {
       const { posts } = await app.store.listPosts({ campaignId: campaign.id, limit: 1000 });
+      options.onStatus?.(await app.store.queueSummary(app.clock.now()));
       if (posts.every((p) => isFinalState(p.state)) || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -109,5 +112,7 @@ export async function runDemo(options: DemoOptions): Promise<{ home: string; pos
   } finally {
     await sandbox.close();
     await app.close();
+    // A data dir the demo made for itself goes with it (its sandbox, and so its links, are gone too).
+    if (!options.home) await rm(home, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,8 @@
 import { isInputError } from '../core/input-error.js';
 import { NotFoundError, StateConflictError } from '../core/ports/store.js';
 import { loadConfig, type ClipcastConfig } from '../config/load-config.js';
-import { openApp, type App } from '../app/open-app.js';
+import type { App } from '../app/open-app.js';
+import { colorsEnabled } from './colors.js';
 
 /** Exit codes: 0 ok, 1 failure (bad input, refused change, remote failure), 2 usage (a flag is wrong). */
 export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2 });
@@ -12,6 +13,10 @@ export interface CliContext {
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
   isTTY: boolean;
+  /** Where prompts read keys (stdin unless a test passes its own). */
+  input: NodeJS.ReadableStream;
+  /** Colours on `out` (NO_COLOR, FORCE_COLOR, a terminal). */
+  color: boolean;
   env: NodeJS.ProcessEnv;
   config(): Readonly<ClipcastConfig>;
   app(): Promise<App>;
@@ -23,20 +28,24 @@ export interface CliContext {
 }
 
 /** Builds the context of one CLI run. */
-export function createCliContext(options: { json: boolean; env?: NodeJS.ProcessEnv; out?: NodeJS.WritableStream; err?: NodeJS.WritableStream; isTTY?: boolean; home?: string }): CliContext {
+export function createCliContext(options: { json: boolean; env?: NodeJS.ProcessEnv; out?: NodeJS.WritableStream; err?: NodeJS.WritableStream; input?: NodeJS.ReadableStream; isTTY?: boolean; home?: string }): CliContext {
   const env = options.env ?? process.env;
   const out = options.out ?? process.stdout;
+  const isTTY = options.isTTY ?? Boolean((process.stdout as { isTTY?: boolean }).isTTY && process.stdin.isTTY);
   let config: Readonly<ClipcastConfig> | undefined;
   let app: Promise<App> | undefined;
   const ctx: CliContext = {
     json: options.json,
     out,
     err: options.err ?? process.stderr,
-    isTTY: options.isTTY ?? Boolean((process.stdout as { isTTY?: boolean }).isTTY && process.stdin.isTTY),
+    isTTY,
+    input: options.input ?? process.stdin,
+    color: !options.json && colorsEnabled(env, isTTY),
     env,
     config: () => (config ??= loadConfig(env, options.home ? { home: options.home } : {})),
-    app: () => (app ??= openApp(ctx.config())),
-    readApp: () => (app ??= openApp(ctx.config(), { readOnlyIfMissing: true })),
+    // The store and its driver load with the first command that needs them (start-up time).
+    app: () => (app ??= import('../app/open-app.js').then((m) => m.openApp(ctx.config()))),
+    readApp: () => (app ??= import('../app/open-app.js').then((m) => m.openApp(ctx.config(), { readOnlyIfMissing: true }))),
     print(data, human) {
       if (options.json) out.write(`${JSON.stringify(data, null, 2)}\n`);
       else {
@@ -63,6 +72,10 @@ export function reportError(ctx: Pick<CliContext, 'err' | 'json' | 'out'>, error
   if (error instanceof NotFoundError || error instanceof StateConflictError) {
     if (ctx.json) ctx.out.write(`${JSON.stringify({ error: { code: error.name, message: error.message } }, null, 2)}\n`);
     ctx.err.write(`error: ${error.message}\n`);
+    return EXIT.failure;
+  }
+  if (error instanceof Error && error.name === 'PromptCancelled') {
+    ctx.err.write('Cancelled: nothing written.\n');
     return EXIT.failure;
   }
   const message = error instanceof Error ? error.message : String(error);

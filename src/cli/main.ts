@@ -1,21 +1,14 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { packageVersion } from './version.js';
 import { createCliContext, EXIT, reportError, type CliContext } from './cli-context.js';
-import { registerAccounts } from './commands/accounts.js';
-import { registerCampaigns } from './commands/campaigns.js';
-import { registerPosts } from './commands/posts.js';
-import { registerPublish } from './commands/publish.js';
-import { registerProviders } from './commands/providers.js';
-import { registerRuntime } from './commands/runtime.js';
-import { registerServer } from './commands/server.js';
-import { registerChannels } from './commands/channels.js';
-import { registerKeys } from './commands/keys.js';
-import { registerLedger } from './commands/ledger.js';
+import { COMMANDS, commandOf } from './command-index.js';
 
 /** I/O of one CLI run (tests pass their own streams). */
 export interface CliIo {
   out?: NodeJS.WritableStream;
   err?: NodeJS.WritableStream;
+  /** Keys for prompts (default stdin). */
+  in?: NodeJS.ReadableStream;
   env?: NodeJS.ProcessEnv;
   isTTY?: boolean;
 }
@@ -44,7 +37,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
 
   const run = async (fn: (ctx: CliContext) => Promise<void>): Promise<void> => {
     const opts = program.opts<{ json?: boolean; home?: string }>();
-    const ctx = createCliContext({ json: !!opts.json, out, err, ...(io.env ? { env: io.env } : {}), ...(io.isTTY !== undefined ? { isTTY: io.isTTY && !opts.json } : opts.json ? { isTTY: false } : {}), ...(opts.home ? { home: opts.home } : {}) });
+    const ctx = createCliContext({ json: !!opts.json, out, err, ...(io.env ? { env: io.env } : {}), ...(io.in ? { input: io.in } : {}), ...(io.isTTY !== undefined ? { isTTY: io.isTTY && !opts.json } : opts.json ? { isTTY: false } : {}), ...(opts.home ? { home: opts.home } : {}) });
     try {
       process.exitCode = undefined;
       await fn(ctx);
@@ -57,16 +50,31 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     }
   };
 
-  registerPublish(program, run);
-  registerAccounts(program, run);
-  registerCampaigns(program, run);
-  registerPosts(program, run);
-  registerProviders(program, run);
-  registerRuntime(program, run);
-  registerServer(program, run);
-  registerChannels(program, run);
-  registerKeys(program, run);
-  registerLedger(program, run);
+  // Only the module of the command being run is imported; the others are listed by their help line
+  // (so `--help` and "did you mean" see them all) and never run.
+  const wanted = COMMANDS.find((c) => c.name === commandOf(argv));
+  for (const entry of COMMANDS) {
+    if (entry.load === wanted?.load && !program.commands.some((c) => c.name() === entry.name)) (await entry.load())(program, run);
+    if (program.commands.some((c) => c.name() === entry.name)) continue;
+    program.command(entry.name).description(entry.description).allowUnknownOption().allowExcessArguments();
+  }
+  if (commandOf(argv) === undefined) {
+    // `clipcast` alone: the menu on a terminal; off one, never a prompt: the help, as a usage error.
+    program.action(() =>
+      run(async (ctx) => {
+        if (!ctx.isTTY || ctx.json) {
+          program.outputHelp({ error: true });
+          process.exitCode = EXIT.usage;
+          return;
+        }
+        const { runMenu } = await import('./interactive/menu.js');
+        await runMenu(ctx, (args) => runCli([...(ctx.json ? ['--json'] : []), ...globalArgs(argv), ...args], io));
+      }),
+    );
+  }
+  const terms = new Map(COMMANDS.map((c) => [c.name, c.term]));
+  const help = new Help();
+  program.configureHelp({ subcommandTerm: (cmd) => (cmd.parent === program ? terms.get(cmd.name()) : undefined) ?? help.subcommandTerm(cmd) });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -77,6 +85,14 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     throw error;
   }
   return code;
+}
+
+/** The global options of `argv` (`--home <dir>`), passed on to the commands the menu runs. */
+function globalArgs(argv: readonly string[]): string[] {
+  const i = argv.indexOf('--home');
+  if (i >= 0 && argv[i + 1]) return ['--home', argv[i + 1]!];
+  const eq = argv.find((a) => a.startsWith('--home='));
+  return eq ? [eq] : [];
 }
 
 const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;

@@ -1,3 +1,5 @@
+import { didYouMean } from './did-you-mean.js';
+
 /**
  * The platforms clipcast publishes to directly.
  *
@@ -27,4 +29,10 @@ export function isPlatformId(value: string): value is PlatformId {
 export function parsePlatformId(value: string): PlatformId | undefined {
   const lower = value.trim().toLowerCase();
   return isPlatformId(lower) ? lower : undefined;
+}
+
+/** `did you mean tiktok? ` (with a trailing space, to lead a hint) for a mistyped platform name, else ''. */
+export function platformGuess(text: string): string {
+  const guess = didYouMean(text, PLATFORM_IDS);
+  return guess ? `did you mean ${guess}? ` : '';
 }

@@ -234,6 +234,19 @@ export class KyselyStore implements Store {
     return rows.map((r) => ({ platform: r.platform, state: r.state, count: Number(r.n) }));
   }
 
+  /**
+   * What a status line shows: posts waiting whose time has come (`dueNow`), when the next waiting one
+   * is due (`nextAt`, ms, or null), and every post counted by state. Reads the (state, next_attempt_at) index.
+   */
+  async queueSummary(now: number): Promise<{ dueNow: number; nextAt: number | null; counts: Record<string, number> }> {
+    const waiting = [...WAITING];
+    const due = await this.db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).where('state', 'in', waiting).where('next_attempt_at', '<=', now).executeTakeFirst();
+    const next = await this.db.selectFrom('posts').select((eb) => eb.fn.min<number>('next_attempt_at').as('at')).where('state', 'in', waiting).where('next_attempt_at', '>', now).executeTakeFirst();
+    const counts: Record<string, number> = {};
+    for (const r of await this.countPostsByState()) counts[r.state] = (counts[r.state] ?? 0) + r.count;
+    return { dueNow: Number(due?.n ?? 0), nextAt: next?.at === null || next?.at === undefined ? null : Number(next.at), counts };
+  }
+
   async reschedulePost(id: string, at: number, now: number): Promise<PostRecord> {
     return this.#userChange(id, now, NOT_STARTED.filter((s) => s !== 'needs_reauth'), (p) => ({
       set: { scheduled_at: at, next_attempt_at: at, state: p.state === 'retry_wait' ? 'retry_wait' : 'scheduled' },

@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { KyselyStore } from './kysely-store.js';
 import { migrationsFor, type DialectName } from './migrations.js';
 import type { Database } from './schema.js';
@@ -19,9 +18,6 @@ export interface OpenStoreOptions {
   /** Run pending migrations on open (default true). */
   migrate?: boolean;
 }
-
-// int8 (bigint) columns hold milliseconds and counts, well within 2^53: read them as numbers.
-pg.types.setTypeParser(20, (v) => Number(v));
 
 /** True when the url names a PostgreSQL database. */
 export function isPostgresUrl(url: string): boolean {
@@ -40,6 +36,10 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
   const dialectName: DialectName = isPostgresUrl(options.url) ? 'postgres' : 'sqlite';
   let db: Kysely<Database>;
   if (dialectName === 'postgres') {
+    // The driver loads only for a PostgreSQL url (CLI start-up time on SQLite).
+    const { default: pg } = await import('pg');
+    // int8 (bigint) columns hold milliseconds and counts, well within 2^53: read them as numbers.
+    pg.types.setTypeParser(20, (v) => Number(v));
     db = new Kysely<Database>({
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 }) }),
     });

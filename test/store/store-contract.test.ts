@@ -57,6 +57,14 @@ describe.each(targets)('Store contract on $name', (target) => {
     expect(await store.nextWakeAt()).toBe(T0 + 30_000);
   });
 
+  it('summarises the queue for a status line: due now, the next due time, counts by state', async () => {
+    await seed();
+    const later = Math.min(...(await store.listPosts({})).posts.map((p) => p.scheduledAt).filter((t) => t > T0));
+    expect(await store.queueSummary(T0)).toEqual({ dueNow: 2, nextAt: later, counts: { scheduled: 6 } });
+    await store.claimDuePosts({ owner: 'w1', now: T0, leaseMs: 30_000, limit: 10 });
+    expect(await store.queueSummary(T0)).toEqual({ dueNow: 0, nextAt: later, counts: { scheduled: 4, preparing: 2 } });
+  });
+
   it('gives disjoint posts to concurrent claimers', async () => {
     await seed(20);
     const results = await Promise.all(

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline/promises';
-import { Writable } from 'node:stream';
 import { CREDENTIAL_SPECS } from '../../core/accounts/credential-fields.js';
 import { InputError } from '../../core/input-error.js';
-import { parsePlatformId, PLATFORM_IDS } from '../../core/platform-id.js';
+import { parsePlatformId, platformGuess, PLATFORM_IDS } from '../../core/platform-id.js';
 import { table } from '../format.js';
 import type { CliContext } from '../cli-context.js';
 import { registerConnect } from './connect.js';
@@ -37,7 +35,7 @@ export function registerAccounts(program: Command, run: (fn: (ctx: CliContext) =
     .action((flags: AddFlags) =>
       run(async (ctx) => {
         const platform = parsePlatformId(flags.platform);
-        if (!platform) throw new InputError('PLATFORM_UNSUPPORTED', `platform "${flags.platform}" is not supported`, `use one of ${PLATFORM_IDS.join(', ')}`, '--platform');
+        if (!platform) throw new InputError('PLATFORM_UNSUPPORTED', `platform "${flags.platform}" is not supported`, `${platformGuess(flags.platform)}use one of ${PLATFORM_IDS.join(', ')}`, '--platform');
         const credentials = await readCredentials(ctx, platform, flags);
         const app = await ctx.app();
         const view = await app.accounts.add({ platform, handle: flags.handle, externalId: flags.externalId ?? null, displayName: flags.displayName ?? null, ...(flags.main ? { isMain: true } : {}), credentials });
@@ -105,29 +103,13 @@ async function readCredentials(ctx: CliContext, platform: keyof typeof CREDENTIA
   if (!ctx.isTTY) {
     throw new InputError('CREDENTIALS_MISSING', 'no credentials given', 'pass --credentials-file creds.json or --credentials-stdin (a prompt needs a terminal)', '--credentials-file');
   }
-  return promptHidden(CREDENTIAL_SPECS[platform].required);
+  return promptHidden(ctx, CREDENTIAL_SPECS[platform].required);
 }
 
-async function promptHidden(fields: readonly string[]): Promise<Record<string, string>> {
-  let muted = false;
-  const output = new Writable({
-    write(chunk, _enc, cb) {
-      if (!muted) process.stdout.write(chunk);
-      cb();
-    },
-  });
-  const rl = createInterface({ input: process.stdin, output, terminal: true });
+async function promptHidden(ctx: CliContext, fields: readonly string[]): Promise<Record<string, string>> {
+  const { openPrompter } = await import('../interactive/prompts.js');
+  const prompter = await openPrompter(ctx);
   const out: Record<string, string> = {};
-  try {
-    for (const field of fields) {
-      process.stdout.write(`${field} (hidden): `);
-      muted = true;
-      out[field] = (await rl.question('')).trim();
-      muted = false;
-      process.stdout.write('\n');
-    }
-  } finally {
-    rl.close();
-  }
+  for (const field of fields) out[field] = await prompter.secret({ message: `${field} (hidden)`, check: (v) => (v ? undefined : `${field} is required`) });
   return out;
 }

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import { buildOAuthProviders } from '../../app/oauth-providers.js';
 import { APP_ENV_HINT, platformAppsFromEnv, runningSandbox } from '../../app/platform-apps.js';
 import { InputError } from '../../core/input-error.js';
-import { parsePlatformId, PLATFORM_IDS } from '../../core/platform-id.js';
+import { parsePlatformId, platformGuess, PLATFORM_IDS } from '../../core/platform-id.js';
 import type { CliContext } from '../cli-context.js';
 import { parseMadeForKids } from './publish.js';
 
@@ -26,7 +26,7 @@ export function registerConnect(accounts: Command, run: (fn: (ctx: CliContext) =
     .action((platformText: string, flags: { port?: string; sandbox?: boolean; timeout: string; madeForKids?: string }) =>
       run(async (ctx) => {
         const platform = parsePlatformId(platformText);
-        if (!platform) throw new InputError('PLATFORM_UNSUPPORTED', `platform "${platformText}" is not supported`, `use one of ${PLATFORM_IDS.join(', ')}`, 'platform');
+        if (!platform) throw new InputError('PLATFORM_UNSUPPORTED', `platform "${platformText}" is not supported`, `${platformGuess(platformText)}use one of ${PLATFORM_IDS.join(', ')}`, 'platform');
         const madeForKids = flags.madeForKids === undefined ? undefined : parseMadeForKids(flags.madeForKids);
         if (madeForKids !== undefined && platform !== 'youtube') throw new InputError('SETTING_UNSUPPORTED', '--made-for-kids is a YouTube setting', `leave it out for ${platform}`, '--made-for-kids');
         const app = await ctx.app();

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../../core/input-error.js';
-import { parsePlatformId } from '../../core/platform-id.js';
+import { parsePlatformId, platformGuess } from '../../core/platform-id.js';
 import { POST_STATES, type PostState } from '../../core/post-state.js';
 import { NotFoundError, type PostRecord } from '../../core/ports/store.js';
 import { parseStartDate } from '../../core/plan/start-date.js';
@@ -21,13 +21,13 @@ export function registerPosts(program: Command, run: (fn: (ctx: CliContext) => P
       run(async (ctx) => {
         if (flags.state && !(POST_STATES as readonly string[]).includes(flags.state)) throw new InputError('STATE_INVALID', `--state "${flags.state}" is not a post state`, `use one of ${POST_STATES.join(', ')}`, '--state');
         const platform = flags.platform ? parsePlatformId(flags.platform) : undefined;
-        if (flags.platform && !platform) throw new InputError('PLATFORM_UNSUPPORTED', `--platform "${flags.platform}" is not a platform`, 'use tiktok, instagram or youtube', '--platform');
+        if (flags.platform && !platform) throw new InputError('PLATFORM_UNSUPPORTED', `--platform "${flags.platform}" is not a platform`, `${platformGuess(flags.platform)}use tiktok, instagram or youtube`, '--platform');
         const limit = Number(flags.limit);
         if (!Number.isInteger(limit) || limit < 1) throw new InputError('LIMIT_INVALID', `--limit "${flags.limit}" is not a positive whole number`, 'e.g. --limit 50', '--limit');
         const page = await (await ctx.app()).store.listPosts({ ...(flags.campaign ? { campaignId: flags.campaign } : {}), ...(flags.state ? { state: flags.state as PostState } : {}), ...(platform ? { platform } : {}), limit, ...(flags.cursor ? { cursor: flags.cursor } : {}) });
         ctx.print({ posts: page.posts.map(postJson), next_cursor: page.nextCursor }, () => [
           ...table([['post', 'campaign', 'clip', 'platform', 'scheduled (UTC)', 'state', 'detail'], ...page.posts.map((p) => [p.id, p.campaignId, String(p.clipId), p.platform, iso(p.scheduledAt), p.state, p.permalink ?? p.lastError?.message ?? ''])]),
-          ...(page.nextCursor ? [`more: clipcast posts list --cursor ${page.nextCursor}`] : []),
+          ...(page.nextCursor ? [`more: clipcast posts list ${[...(flags.campaign ? ['--campaign', flags.campaign] : []), ...(flags.state ? ['--state', flags.state] : []), ...(platform ? ['--platform', platform] : []), ...(flags.limit !== '200' ? ['--limit', String(limit)] : []), '--cursor', page.nextCursor].join(' ')}`] : []),
         ]);
       }),
     );

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createInterface } from 'node:readline/promises';
 import { prepareCampaign } from '../../core/campaigns/prepare-campaign.js';
 import { createCampaign } from '../../core/campaigns/create-campaign.js';
 import type { CampaignPreview, CampaignRequest } from '../../core/campaigns/campaign-request.js';
@@ -78,7 +77,8 @@ export function registerPublish(program: Command, run: (fn: (ctx: CliContext) =>
         }
         if (ctx.isTTY && !ctx.json && !flags.yes) {
           ctx.out.write(`${previewLines(preview, false).join('\n')}\n`);
-          if (!(await confirm(`Create this campaign (${preview.posts.length} posts)?`))) {
+          const { openPrompter } = await import('../interactive/prompts.js');
+          if (!(await (await openPrompter(ctx)).confirm({ message: `Create this campaign (${preview.posts.length} posts)?` }))) {
             ctx.out.write('Nothing written.\n');
             return;
           }
@@ -130,17 +130,9 @@ export function registerPublish(program: Command, run: (fn: (ctx: CliContext) =>
 async function completeRequest(ctx: CliContext, dir: string, flags: PublishFlags): Promise<CampaignRequest> {
   const missing = !flags.startDate || !flags.interval || !flags.platforms;
   if (missing && ctx.isTTY && !ctx.json && !flags.dryRun) {
-    const app = await ctx.app();
-    const known = (await app.accounts.list()).map((a) => `${a.platform}:${a.handle}`);
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    try {
-      flags.startDate ??= (await rl.question('Start (e.g. 2025-12-01 09:00, or now): ')).trim() || 'now';
-      flags.interval ??= (await rl.question('Interval between clips (30m, 4h, 1d…) [4h]: ')).trim() || '4h';
-      flags.timezone ??= (await rl.question(`Time zone [${systemZone()}]: `)).trim() || systemZone();
-      flags.platforms ??= (await rl.question(`Targets, comma-separated (${known.join(', ') || 'no accounts yet'}): `)).trim();
-    } finally {
-      rl.close();
-    }
+    const { askPublishAnswers } = await import('../interactive/publish-questions.js');
+    const { openPrompter } = await import('../interactive/prompts.js');
+    await askPublishAnswers(await openPrompter(ctx), await ctx.app(), flags);
   }
   if (!flags.startDate) throw new InputError('START_DATE_MISSING', '--start-date is required', 'pass --start-date "2025-12-01 09:00" (in --timezone) or --start-date now', '--start-date');
   if (!flags.interval) throw new InputError('INTERVAL_MISSING', '--interval is required', 'pass --interval 4h (30m, 1d, 1h30m, 2w…)', '--interval');
@@ -197,15 +189,6 @@ async function addAccountWarnings(app: App, preview: CampaignPreview): Promise<v
   }
 }
 
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-  } finally {
-    rl.close();
-  }
-}
-
 function previewJson(p: CampaignPreview) {
   return {
     timezone: p.timezone,
@@ -218,7 +201,7 @@ function previewJson(p: CampaignPreview) {
 }
 
 function previewLines(p: CampaignPreview, dryRun: boolean): string[] {
-  const rows = [['when (' + p.timezone + ')', 'UTC', 'clip', 'platform', 'account'], ...p.posts.map((x) => [localTime(x.scheduledAt, p.timezone), iso(x.scheduledAt), String(x.clipId), x.platform, x.handle ?? '(no account yet)'])];
+  const rows = [['when (' + p.timezone + ')', 'UTC', 'clip', 'platform', 'account', 'caption (YouTube: title)'], ...p.posts.map((x) => [localTime(x.scheduledAt, p.timezone), iso(x.scheduledAt), String(x.clipId), x.platform, x.handle ?? '(no account yet)', x.content.title ? `title: ${textStart(x.content.title, 41)}` : textStart(x.content.caption)])];
   return [
     `${dryRun ? 'Dry run: ' : ''}${p.posts.length} posts for ${p.source.videoId} (${p.source.clips.length} clips) from ${p.source.root}`,
     ...table(rows).map((l) => `  ${l}`),
@@ -228,4 +211,10 @@ function previewLines(p: CampaignPreview, dryRun: boolean): string[] {
     ...p.accountIssues.map((i) => `  error: ${i.message}; ${i.fix}`),
     ...(dryRun ? [p.accountIssues.length ? 'Nothing was written; publish would refuse until the error(s) above are fixed.' : 'Nothing was written.'] : []),
   ];
+}
+
+/** The start of a caption or title on one line, cut to fit a table column. */
+function textStart(text: string, width = 48): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
 }

@@ -54,9 +54,9 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
         if (flags.untilIdle || view) {
           idleTimer = setInterval(() => {
             void (async () => {
-              const counts = await app.store.countPostsByState();
-              view?.counts(counts);
-              if (flags.untilIdle && counts.every((c) => isFinalState(c.state as never) || c.state === 'needs_reauth')) worker.stop();
+              const status = await app.store.queueSummary(app.clock.now());
+              view?.status(status);
+              if (flags.untilIdle && Object.keys(status.counts).every((state) => isFinalState(state as never) || state === 'needs_reauth')) worker.stop();
             })();
           }, 500);
         }
@@ -129,16 +129,20 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
         const result = await runDemo({
           intervalSec,
           logger: view ? view.logger(logger) : logger,
-          ...(view ? { onActivity: (a) => view.activity(a) } : {}),
-          onLine: (line) => (ctx.json ? undefined : ctx.out.write(`${line}\n`)),
+          ...(view ? { onActivity: (a) => view.activity(a), onStatus: (st) => view.status(st) } : {}),
+          onLine: (line) => {
+            if (ctx.json) return;
+            if (view) process.stderr.write('\r\x1b[2K'); // the status line, redrawn below the new line
+            ctx.out.write(`${line}\n`);
+          },
         });
         view?.close();
         const published = result.posts.filter((p) => p.state === 'published').length;
         const once = result.posts.filter((p) => p.published_count === 1).length;
         ctx.print({ posts: result.posts }, () => [
           ...table([['clip', 'platform', 'state', 'times on platform', 'link'], ...result.posts.map((p) => [String(p.clip_id), p.platform, p.state, String(p.published_count), p.permalink ?? p.error ?? ''])]),
-          `${published} of ${result.posts.length} posts published; the sandbox counted ${once} of them made public exactly once. Data dir: ${result.home}`,
-          '(The sandbox has stopped; run `clipcast sandbox` to keep emulators running.)',
+          `${published} of ${result.posts.length} posts published; the sandbox counted ${once} of them made public exactly once.`,
+          '(The sandbox has stopped and the demo\'s temporary data dir is removed; run `clipcast sandbox` to keep emulators running.)',
         ]);
         if (published !== result.posts.length || once !== result.posts.length) process.exitCode = 1;
       }),

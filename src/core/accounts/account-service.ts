@@ -1,7 +1,7 @@
 import { findNulByte } from '../find-nul-byte.js';
 import { InputError } from '../input-error.js';
 import { PublishError } from '../publish-error.js';
-import { PLATFORM_IDS, parsePlatformId, type PlatformId } from '../platform-id.js';
+import { PLATFORM_IDS, parsePlatformId, platformGuess, type PlatformId } from '../platform-id.js';
 import type { Credentials } from '../ports/platform-adapter.js';
 import type { Secrets } from '../ports/secrets.js';
 import type { AccountRecord, Store } from '../ports/store.js';
@@ -56,7 +56,7 @@ export class AccountService {
     if (nul) throw new InputError('NUL_BYTE', `${nul} contains a NUL character (\\0)`, 'remove the NUL character; no handle, id or credential holds one', nul);
     const platform = parsePlatformId(input.platform);
     if (!platform) {
-      throw new InputError('PLATFORM_UNSUPPORTED', `platform "${input.platform}" is not supported`, `use one of ${PLATFORM_IDS.join(', ')}`, 'platform');
+      throw new InputError('PLATFORM_UNSUPPORTED', `platform "${input.platform}" is not supported`, `${platformGuess(input.platform)}use one of ${PLATFORM_IDS.join(', ')}`, 'platform');
     }
     const handle = normalizeHandle(input.handle);
     if (!handle || handle === '@') throw new InputError('HANDLE_MISSING', 'the account needs a handle', 'pass --handle @name', 'handle');
@@ -158,7 +158,7 @@ export class AccountService {
     const platform = parsePlatformId(platformText);
     const known = all.length ? all.map((a) => `${a.platform}:${a.handle}${a.isMain ? ' (main)' : ''} [${a.id}]`).join(', ') : 'none yet (add one with clipcast accounts add)';
     if (!platform) {
-      throw new InputError('TARGET_UNKNOWN', `"${spec}" is neither a platform nor an account id`, `use tiktok, instagram, youtube, platform:@handle or an account id; known accounts: ${known}`, '--platforms');
+      throw new InputError('TARGET_UNKNOWN', `"${spec}" is neither a platform nor an account id`, `${platformGuess(platformText)}use tiktok, instagram, youtube, platform:@handle or an account id; known accounts: ${known}`, '--platforms');
     }
     const candidates = all.filter((a) => a.platform === platform);
     const found = handleText ? candidates.find((a) => sameHandle(a.handle, handleText)) : (candidates.find((a) => a.isMain) ?? (candidates.length === 1 ? candidates[0] : undefined));
@@ -318,3 +318,4 @@ function toView(a: AccountRecord, credentials: Credentials): AccountView {
     credentialFields: Object.keys(credentials).sort(),
   };
 }
+

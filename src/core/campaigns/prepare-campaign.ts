@@ -81,7 +81,7 @@ export async function prepareCampaign(deps: PrepareDeps, request: CampaignReques
     if (ok.size) allowed.set(clip.clipId, ok);
   }
 
-  const planClips = usable.filter((c) => allowed.has(c.clipId)).map((c) => ({ clipId: c.clipId, viralPotential: c.metadata.viralPotential ?? null }));
+  const planClips = usable.filter((c) => allowed.has(c.clipId)).map((c) => ({ clipId: c.clipId, viralPotential: c.metadata.viralPotential ?? null, platforms: [...allowed.get(c.clipId)!] }));
   if (!planClips.length) {
     throw new InputError('CAMPAIGN_EMPTY', `no clip of ${source.root} can be published to ${[...new Set(targets.map((t) => t.platform))].join(', ')}`, skipped.slice(0, 5).map((s) => `clip ${s.clipId}: ${s.reason}`).join(' | ') || 'check the folder with clipcast validate', request.source);
   }

@@ -10,6 +10,8 @@ export interface PlanClip {
   clipId: number;
   /** CLIPER's `viral_potential`; missing or null sorts last under `viral` order. */
   viralPotential?: number | null;
+  /** Only these platforms get a post of this clip (the others failed its checks); default all targets. */
+  platforms?: readonly string[];
 }
 
 /**

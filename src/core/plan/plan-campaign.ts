@@ -154,6 +154,8 @@ export function planCampaign(input: PlanInput): Plan {
       );
     }
     input.targets.forEach((target, k) => {
+      // A clip skipped on a platform gets no post there: it takes no quota room and gets no note.
+      if (clip.platforms && !clip.platforms.includes(target.platform)) return;
       const offset = (t: number): number => (input.stagger ? addInterval(t, input.stagger, k, zone) : t);
       const post: PlannedPost = {
         clipId: clip.clipId,

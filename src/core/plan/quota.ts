@@ -1,5 +1,6 @@
 import { InputError } from '../input-error.js';
 import type { PlatformId } from '../platform-id.js';
+import { PLATFORM_RULES } from '../rules/platform-rules.js';
 import { DAY_MS, resolveWall, wallMidnight, wallOf } from './time-zone.js';
 
 /**
@@ -50,18 +51,20 @@ export const DEFAULT_YOUTUBE_QUOTA_KEY = 'default-project';
  * - `youtube`: 100 `videos.insert` calls per project per Pacific day (the 2026 bucket model);
  * - `tiktok`: 15 Direct Post posts per creator, counted over a rolling 24 h (TikTok states "per 24 h";
  *   a rolling window also satisfies any calendar-day reading);
- * - `instagram`: 50 API publishes per account per rolling 24 h — the lower of Meta's two current
- *   figures (100 and 50); pass the live `content_publishing_limit` `quota_total` when known.
+ * - `instagram`: 100 API publishes per account per rolling 24 h — Meta's current documented figure
+ *   (older pages say 50); pass the live `content_publishing_limit` `quota_total` when known.
+ * The numbers are the platform rules' (`PLATFORM_RULES[p].quota`), which `clipcast providers` and
+ * `GET /publishing/providers` show, so the planner and what users read agree.
  *
  * @example
  * ```ts
- * planCampaign({ ...input, quotas: { ...DEFAULT_QUOTAS, instagram: { perWindow: 100, window: 'rolling24h' } } });
+ * planCampaign({ ...input, quotas: { ...DEFAULT_QUOTAS, instagram: { perWindow: 50, window: 'rolling24h' } } });
  * ```
  */
 export const DEFAULT_QUOTAS: Readonly<Record<PlatformId, QuotaRule>> = Object.freeze({
-  tiktok: Object.freeze({ perWindow: 15, window: 'rolling24h' as const }),
-  instagram: Object.freeze({ perWindow: 50, window: 'rolling24h' as const }),
-  youtube: Object.freeze({ perWindow: 100, window: 'pacificDay' as const }),
+  tiktok: Object.freeze({ perWindow: PLATFORM_RULES.tiktok.quota.postsPerWindow, window: 'rolling24h' as const }),
+  instagram: Object.freeze({ perWindow: PLATFORM_RULES.instagram.quota.postsPerWindow, window: 'rolling24h' as const }),
+  youtube: Object.freeze({ perWindow: PLATFORM_RULES.youtube.quota.postsPerWindow, window: 'pacificDay' as const }),
 });
 
 /**

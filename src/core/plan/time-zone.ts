@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon';
+import { didYouMean } from '../did-you-mean.js';
 import { InputError } from '../input-error.js';
 
 /**
@@ -34,11 +35,17 @@ export function validateTimezone(zone: string): string {
     throw new InputError(
       'TIMEZONE_INVALID',
       `--timezone "${String(zone)}" is not a known IANA time zone`,
-      ZONE_HINT,
+      zoneHint(String(zone)),
       '--timezone',
     );
   }
   return zone;
+}
+
+/** The hint for an unknown zone: the closest known one when the text looks like a typo of it. */
+function zoneHint(zone: string): string {
+  const guess = typeof Intl.supportedValuesOf === 'function' ? didYouMean(zone, [...Intl.supportedValuesOf('timeZone'), 'UTC']) : undefined;
+  return guess ? `did you mean ${guess}? (${ZONE_HINT})` : ZONE_HINT;
 }
 
 /**

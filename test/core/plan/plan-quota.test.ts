@@ -10,6 +10,7 @@ import {
   QuotaLedger,
   quotaKeyOf,
 } from '../../../src/core/plan/quota.js';
+import { listProviders } from '../../../src/core/rules/providers.js';
 import { clips, isSorted, local, maxInRolling24h, maxPerDay } from './plan-helpers.js';
 
 const H = 3_600_000;
@@ -303,7 +304,7 @@ describe('100 clips × 3 platforms', () => {
     expect(plan.posts).toHaveLength(300);
     expect(isSorted(plan.posts)).toBe(true);
     expect(maxInRolling24h(times(plan, 'tiktok'))).toBeLessThanOrEqual(15);
-    expect(maxInRolling24h(times(plan, 'instagram'))).toBeLessThanOrEqual(50);
+    expect(maxInRolling24h(times(plan, 'instagram'))).toBeLessThanOrEqual(100);
     expect(maxPerDay(times(plan, 'youtube'), PACIFIC_ZONE)).toBeLessThanOrEqual(30);
     expect(plan.posts.filter((p) => p.platform === 'tiktok' && p.shifted).length).toBeGreaterThan(0);
     for (const p of plan.posts) {
@@ -319,6 +320,19 @@ describe('100 clips × 3 platforms', () => {
   });
 });
 
+describe('clips skipped on a platform', () => {
+  it('get no post there, take no quota room and get no quota note', () => {
+    const quotas = { youtube: { perWindow: 2, window: 'pacificDay' as const } };
+    const list = clips(4).map((c) => (c.clipId <= 2 ? { ...c, platforms: ['tiktok'] } : c));
+    const plan = planCampaign(input({ quotas, clips: list, targets: [{ accountId: '@yt', platform: 'youtube' }, { accountId: '@tt', platform: 'tiktok' }] }));
+    expect(plan.posts.filter((p) => p.platform === 'youtube').map((p) => p.clipId)).toEqual([3, 4]);
+    // Clips 1 and 2 would have filled the day's 2 uploads: without them 3 and 4 go at their slots.
+    expect(plan.posts.filter((p) => p.platform === 'youtube').every((p) => !p.shifted)).toBe(true);
+    expect(plan.notes).toEqual([]);
+    expect(plan.posts.filter((p) => p.platform === 'tiktok')).toHaveLength(4);
+  });
+});
+
 describe('quota helpers', () => {
   it('keys buckets per account, and per project for YouTube', () => {
     expect(quotaKeyOf('tiktok', '@tt')).toBe('tiktok:@tt');
@@ -329,7 +343,9 @@ describe('quota helpers', () => {
 
   it('documents the defaults', () => {
     expect(DEFAULT_QUOTAS.youtube).toEqual({ perWindow: 100, window: 'pacificDay' });
-    expect(DEFAULT_QUOTAS.instagram).toEqual({ perWindow: 50, window: 'rolling24h' });
+    expect(DEFAULT_QUOTAS.instagram).toEqual({ perWindow: 100, window: 'rolling24h' });
+    // The planner and `clipcast providers` (GET /publishing/providers) give the same numbers.
+    for (const p of listProviders()) expect(DEFAULT_QUOTAS[p.platform as keyof typeof DEFAULT_QUOTAS].perWindow, p.platform).toBe(p.limits.posts_per_window);
     expect(describeQuota('youtube', DEFAULT_QUOTAS.youtube, 'UTC')).toBe(
       'YouTube allows 100 videos.insert per project per Pacific day',
     );

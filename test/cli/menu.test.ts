@@ -1,0 +1,158 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { cliHarness } from '../helpers/cli.js';
+import { EXAMPLE_CAMPAIGN } from '../helpers/cliper-fixtures.js';
+
+type Harness = Awaited<ReturnType<typeof cliHarness>>;
+
+const ESCAPE = new RegExp(String.raw`\u001b\[[0-9;?]*[A-Za-z]`, 'g');
+const COLOUR = new RegExp(String.raw`\u001b\[[0-9;]*m`);
+
+const KEY = { enter: '\r', down: '\x1b[B', space: ' ', clearLine: '\x15', ctrlC: '\x03' };
+
+/**
+ * A terminal for the prompt library's streams (its own tests drive it the same way): keys written to
+ * `input`, the screen read from `output` with the escape codes dropped. Each key is sent only once the
+ * screen shows what it answers, so nothing depends on timing.
+ */
+function fakeTerminal() {
+  const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => input });
+  const output = Object.assign(new PassThrough(), { isTTY: true, columns: 120, rows: 40 });
+  let screen = '';
+  let raw = '';
+  let waiters: { text: string; from: number; resolve: (at: number) => void }[] = [];
+  let seen = 0;
+  output.on('data', (d: Buffer) => {
+    raw += d.toString('utf8');
+    screen += d.toString('utf8').replace(ESCAPE, '');
+    waiters = waiters.filter((w) => {
+      const at = screen.indexOf(w.text, w.from);
+      if (at >= 0) w.resolve(at + w.text.length);
+      return at < 0;
+    });
+  });
+  return {
+    input,
+    output,
+    screen: () => screen,
+    /** Everything written, escape codes included. */
+    raw: () => raw,
+    /** Waits until `text` appears after what was already waited for. */
+    async see(text: string): Promise<void> {
+      seen = await new Promise<number>((resolve, reject) => {
+        const at = screen.indexOf(text, seen);
+        if (at >= 0) return resolve(at + text.length);
+        // Only a diagnostic: a screen that never shows the text fails with what it shows instead.
+        const timer = setTimeout(() => reject(new Error(`the screen never showed "${text}"; it shows:\n${screen.slice(-1500)}`)), 20_000);
+        waiters.push({ text, from: seen, resolve: (n) => (clearTimeout(timer), resolve(n)) });
+      });
+    },
+    keys(...keys: string[]) {
+      for (const k of keys) input.write(k);
+    },
+  };
+}
+
+describe('clipcast alone on a terminal: the menu and its prompts', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await cliHarness();
+  });
+  afterEach(async () => h.cleanup());
+
+  it('publishes a folder from the menu: each answer checked as given (folder, zone with "did you mean", start, interval), accounts picked from a list', async () => {
+    const creds = join(h.root, 'creds.json');
+    await writeFile(creds, JSON.stringify({ clientKey: 'k', clientSecret: 's', accessToken: 'a' }));
+    expect((await h.run('accounts', 'add', '--platform', 'tiktok', '--handle', '@mine', '--credentials-file', creds)).code).toBe(0);
+
+    // The prompt library colours by the process's own stdout and FORCE_COLOR: force colours on, so
+    // only clipcast's NO_COLOR handling can keep them off this terminal.
+    const forced = process.env.FORCE_COLOR;
+    process.env.FORCE_COLOR = '1';
+    onTestFinished(() => {
+      if (forced === undefined) delete process.env.FORCE_COLOR;
+      else process.env.FORCE_COLOR = forced;
+    });
+    const t = fakeTerminal();
+    const err = new PassThrough();
+    let errText = '';
+    err.on('data', (d) => (errText += d));
+    const done = runCli([], { in: t.input, out: t.output, err, env: { ...h.env, NO_COLOR: '1' }, isTTY: true });
+
+    await t.see('what would you like to do?');
+    t.keys(KEY.enter); // Publish a folder
+    await t.see('CLIPER output folder');
+    t.keys(join(h.root, 'nope'), KEY.enter);
+    await t.see('does not exist');
+    t.keys(KEY.clearLine, EXAMPLE_CAMPAIGN, KEY.enter);
+    await t.see(`$ clipcast publish ${EXAMPLE_CAMPAIGN}`);
+    await t.see('Time zone');
+    t.keys(KEY.clearLine, 'Europe/Madird', KEY.enter);
+    await t.see('did you mean Europe/Madrid?');
+    t.keys(KEY.clearLine, 'Europe/Madrid', KEY.enter);
+    await t.see('First post');
+    t.keys(KEY.clearLine, '2020-01-01 09:00', KEY.enter);
+    await t.see('past');
+    t.keys(KEY.clearLine, KEY.enter); // empty: now
+    await t.see('Time between clips');
+    t.keys(KEY.clearLine, '3x', KEY.enter);
+    await t.see('unknown unit "x"');
+    t.keys(KEY.clearLine, '2h', KEY.enter);
+    await t.see('Publish to');
+    await t.see('@mine');
+    t.keys(KEY.space, KEY.enter);
+    await t.see('Create this campaign (4 posts)?');
+    t.keys('y');
+    await t.see('created with 4 posts');
+    await t.see('what would you like to do?');
+    t.keys(KEY.ctrlC);
+    expect(await done).toBe(0);
+    expect(errText).toBe('');
+    expect(t.raw()).toContain('\x1b['); // cursor movement still reaches the terminal…
+    expect(t.raw()).not.toMatch(COLOUR); // …but with NO_COLOR no colour code does
+
+    const list = (await h.run('--json', 'campaigns', 'list')).json<{ campaigns: { timezone: string; interval: string; posts: Record<string, number> }[] }>();
+    expect(list.campaigns).toHaveLength(1);
+    expect(list.campaigns[0]).toMatchObject({ timezone: 'Europe/Madrid', interval: '2h', posts: { scheduled: 4 } });
+  }, 60_000);
+
+  it('"Accounts and connect" runs the accounts list; Quit leaves with 0', async () => {
+    const t = fakeTerminal();
+    const done = runCli([], { in: t.input, out: t.output, err: new PassThrough(), env: h.env, isTTY: true });
+    await t.see('what would you like to do?');
+    t.keys(KEY.down, KEY.down, KEY.enter);
+    await t.see('List accounts');
+    t.keys(KEY.enter);
+    await t.see('No accounts yet');
+    await t.see('what would you like to do?');
+    t.keys(KEY.down, KEY.down, KEY.down, KEY.down, KEY.down, KEY.enter);
+    expect(await done).toBe(0);
+  }, 30_000);
+
+  it('colours the menu on a terminal unless NO_COLOR is set', async () => {
+    const forced = process.env.FORCE_COLOR;
+    process.env.FORCE_COLOR = '1';
+    onTestFinished(() => {
+      if (forced === undefined) delete process.env.FORCE_COLOR;
+      else process.env.FORCE_COLOR = forced;
+    });
+    const t = fakeTerminal();
+    const done = runCli([], { in: t.input, out: t.output, err: new PassThrough(), env: { ...h.env, NO_COLOR: '' }, isTTY: true });
+    await t.see('what would you like to do?');
+    t.keys(KEY.ctrlC);
+    expect(await done).toBe(0);
+    expect(t.raw()).toMatch(COLOUR);
+  });
+
+  it('off a terminal never prompts: no command prints the help (exit 2), publish without flags fails naming the flag', async () => {
+    const none = await h.run();
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('Usage: clipcast');
+    const publish = await h.run('publish', EXAMPLE_CAMPAIGN);
+    expect(publish.code).toBe(2);
+    expect(publish.err).toContain('--start-date is required');
+  });
+});
