@@ -21,6 +21,8 @@ export interface AuthOptions {
   rateLimitPerMinute: number;
   /** URL prefixes open without a key, besides routes marked `config.public` (e.g. `/docs`). */
   publicPrefixes: readonly string[];
+  /** Resolves a request without a Bearer key to the key of its dashboard session (cookie + CSRF), if any. */
+  session?: (request: FastifyRequest) => Promise<{ id: string; name: string } | undefined>;
 }
 
 /**
@@ -36,10 +38,11 @@ export function installAuth(server: FastifyInstance, options: AuthOptions): void
     const header = request.headers.authorization;
     const presented = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     const challenge = { 'www-authenticate': 'Bearer realm="clipcast"' };
-    if (!presented) {
+    const fromSession = !presented && options.session ? await options.session(request) : undefined;
+    if (!presented && !fromSession) {
       return sendProblem(reply, problem(request, 401, 'unauthorized', 'this route needs an API key: send Authorization: Bearer <key>', { hint: 'create one with clipcast apikeys create <name>' }), challenge);
     }
-    const key = await verifyApiKey(options.app, presented);
+    const key = fromSession ?? (presented ? await verifyApiKey(options.app, presented) : undefined);
     if (!key) return sendProblem(reply, problem(request, 401, 'unauthorized', 'the API key is unknown or revoked'), challenge);
     const verdict = limiter.take(key.id);
     reply.header('x-ratelimit-limit', String(options.rateLimitPerMinute)).header('x-ratelimit-remaining', String(verdict.remaining));

@@ -8,6 +8,7 @@ import { installAuth } from './auth.js';
 import { clipParamsValidator } from './clip-params-validator.js';
 import { coreProvidersCatalog } from './core-providers.js';
 import { installCors } from './cors.js';
+import { createDashboard, type DashboardOptions } from './dashboard.js';
 import { installProblemHandlers } from './problem.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerCampaignRoutes } from './routes/campaign-routes.js';
@@ -47,6 +48,8 @@ export interface BuildServerOptions extends ServerParts {
   bodyLimit?: number;
   /** Requests per API key per minute (fixed window, in memory). Default 600. */
   rateLimitPerMinute?: number;
+  /** The web dashboard at `/` (see {@link DashboardOptions}). Default on with its defaults; false turns it off. */
+  dashboard?: DashboardOptions | false;
 }
 
 /** Paths readable without a key besides routes marked public: the docs page and the OpenAPI document. */
@@ -83,7 +86,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   server.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(server);
   installCors(server, options.corsOrigins ?? []);
-  installAuth(server, { app, rateLimitPerMinute: options.rateLimitPerMinute ?? 600, publicPrefixes: PUBLIC_PREFIXES });
+  const dashboard = options.dashboard === false ? undefined : createDashboard(app, options.dashboard ?? {}, options.publicUrl ?? app.config.publicUrl);
+  installAuth(server, { app, rateLimitPerMinute: options.rateLimitPerMinute ?? 600, publicPrefixes: PUBLIC_PREFIXES, ...(dashboard ? { session: dashboard.resolveSession } : {}) });
 
   const metrics = options.metrics ?? new ServerMetrics(app.store);
   server.addHook('onResponse', async (request, reply) => {
@@ -133,6 +137,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     registerEventRoutes(s, ctx);
     registerOAuthRoutes(s, ctx);
     registerMediaRoutes(s, ctx);
+    dashboard?.register(s, ctx);
     await s.register(async (hooks) => registerWebhookRoutes(hooks.withTypeProvider<ZodTypeProvider>(), ctx));
   });
   return server;

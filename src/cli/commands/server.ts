@@ -9,6 +9,7 @@ import { coreCampaignCreator } from '../../server/core-campaigns.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../server/api-keys.js';
 import { platformWebhookSinks } from '../../server/platform-webhooks.js';
 import { startServer } from '../../server/build-server.js';
+import { DashboardLive } from '../../server/dashboard-live.js';
 import { createLogger } from '../../worker/pino-logger.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { iso, table } from '../format.js';
@@ -34,7 +35,8 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
         const apps = oauthAppsFromEnv(env);
         const publicUrl = ctx.config().publicUrl ?? `http://${flags.host}:${port}`;
         const signer = await mediaSigner(app, publicUrl);
-        const worker = flags.worker ? await createWorker({ app, logger, ...(signer ? { signer } : {}) }) : undefined;
+        const live = new DashboardLive(app);
+        const worker = flags.worker ? await createWorker({ app, logger, onActivity: live.activity, ...(signer ? { signer } : {}) }) : undefined;
         const { url, server } = await startServer({
           app,
           port,
@@ -55,8 +57,9 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
             },
           }),
           ...(signer ? { mediaHandler: mediaHandlerFor(app, signer) } : {}),
+          dashboard: { live, ...(signer ? { mediaUrl: (sha: string) => signer.sign(sha, app.clock.now() + 3_600_000) } : {}) },
         });
-        ctx.out.write(`clipcast API on ${url} (docs ${url}/docs)${worker ? ', worker running' : ''}\n`);
+        ctx.out.write(`clipcast API on ${url} (dashboard ${url}/, docs ${url}/docs)${worker ? ', worker running' : ''}\n`);
         const running = worker?.run();
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
