@@ -5,6 +5,7 @@ import type { App } from '../app/open-app.js';
 import { DashboardLive } from './dashboard-live.js';
 import { DashboardSessions } from './dashboard-sessions.js';
 import { registerDashboardAccountRoutes } from './routes/dashboard-account-routes.js';
+import { registerDashboardCalendarRoutes } from './routes/dashboard-calendar-routes.js';
 import { registerDashboardLiveRoutes } from './routes/dashboard-live-routes.js';
 import { registerDashboardPostRoutes } from './routes/dashboard-post-routes.js';
 import { liveSession, registerDashboardSessionRoutes } from './routes/dashboard-session-routes.js';
@@ -55,6 +56,7 @@ export function createDashboard(app: App, options: DashboardOptions, publicUrl: 
       registerDashboardSessionRoutes(server, { sessions, app, secure });
       registerDashboardPostRoutes(server, ctx, options.mediaUrl ? { mediaUrl: options.mediaUrl } : {});
       registerDashboardAccountRoutes(server, ctx);
+      registerDashboardCalendarRoutes(server, ctx);
       registerDashboardLiveRoutes(server, { live });
       server.addHook('onClose', async () => live.close());
     },

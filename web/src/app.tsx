@@ -8,7 +8,14 @@ import { notStarted } from './post-chip.js';
 import { PostDrawer } from './post-drawer.js';
 import { SignIn } from './sign-in.js';
 import { stepAnchor, today, viewRange, viewTitle, ZoneClock, zoneChoices, type View } from './time.js';
-import { PLATFORM_NAMES, STATES, type Account, type Campaign, type Post } from './types.js';
+import {
+  PLATFORM_NAMES,
+  STATES,
+  type Account,
+  type CalendarPost,
+  type Campaign,
+  type Post,
+} from './types.js';
 import { usePosts } from './use-posts.js';
 
 const VIEWS: View[] = ['month', 'week', 'day', 'agenda'];
@@ -74,7 +81,7 @@ function Dashboard(props: { theme: string; setTheme: (t: string) => void; onSign
 
   const handles = useMemo(() => new Map(accounts.map((a) => [a.id, a.handle])), [accounts]);
   const byDay = useMemo(() => {
-    const out = new Map<string, Post[]>();
+    const out = new Map<string, CalendarPost[]>();
     const f = filters;
     for (const p of posts.values()) {
       if (
@@ -84,28 +91,19 @@ function Dashboard(props: { theme: string; setTheme: (t: string) => void; onSign
         (f.state && p.state !== f.state)
       )
         continue;
-      const key = clock.dayKey(Date.parse(p.scheduledAt));
+      const key = clock.dayKey(p.at);
       const list = out.get(key);
       if (list) list.push(p);
       else out.set(key, [p]);
     }
-    for (const list of out.values())
-      list.sort((a, b) =>
-        a.scheduledAt < b.scheduledAt
-          ? -1
-          : a.scheduledAt > b.scheduledAt
-            ? 1
-            : a.platform < b.platform
-              ? -1
-              : 1,
-      );
+    for (const list of out.values()) list.sort((a, b) => a.at - b.at || (a.platform < b.platform ? -1 : 1));
     return out;
   }, [posts, filters, clock]);
 
   const say = (text: string, isError = false) => setMessage({ text, error: isError });
 
   /** Moves a post (and, when asked, every not-started platform of its clip); returns the refusal in words. */
-  const move = async (post: Post, atIso: string, whole: boolean): Promise<string | undefined> => {
+  const move = async (post: CalendarPost, atIso: string, whole: boolean): Promise<string | undefined> => {
     const ids = whole
       ? [
           post.id,
@@ -137,7 +135,7 @@ function Dashboard(props: { theme: string; setTheme: (t: string) => void; onSign
   const onDrop = (postId: string, day: string, hour?: number) => {
     const post = posts.get(postId);
     if (!post) return;
-    const at = DateTime.fromISO(post.scheduledAt, { zone });
+    const at = DateTime.fromMillis(post.at, { zone });
     const target = DateTime.fromISO(day, { zone }).set({
       hour: hour ?? at.hour,
       minute: at.minute,

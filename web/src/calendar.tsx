@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { useState, type DragEvent, type ReactNode } from 'react';
 import { PostChip } from './post-chip.js';
 import type { ZoneClock } from './time.js';
-import type { Post } from './types.js';
+import type { CalendarPost as Post } from './types.js';
 
 /** What every calendar view gets. */
 export interface CalendarProps {
@@ -47,7 +47,7 @@ function chips(props: CalendarProps, posts: Post[], compact = false): ReactNode 
     <li key={p.id}>
       <PostChip
         post={p}
-        time={props.clock.time(Date.parse(p.scheduledAt))}
+        time={props.clock.time(p.at)}
         handle={props.handles.get(p.accountId) ?? p.accountId}
         pct={props.progress.get(p.id)}
         onOpen={props.onOpen}
@@ -142,7 +142,7 @@ export function TimeGrid(props: CalendarProps) {
   const byHour = new Map<string, Post[]>();
   for (const day of props.days) {
     for (const p of props.byDay.get(day) ?? []) {
-      const key = `${day}T${props.clock.hour(Date.parse(p.scheduledAt))}`;
+      const key = `${day}T${props.clock.hour(p.at)}`;
       const list = byHour.get(key) ?? [];
       list.push(p);
       byHour.set(key, list);

@@ -1,37 +1,37 @@
 import type { DragEvent } from 'react';
-import { PLATFORM_NAMES, type Post } from './types.js';
+import { PLATFORM_NAMES, type CalendarPost, type PostState } from './types.js';
 
 /** Short words for a post's state, with the percentage or the reason when there is one. */
-export function stateText(p: Post, pct: number | undefined): string {
+export function stateText(p: { state: PostState; reason: string | null }, pct: number | undefined): string {
   switch (p.state) {
     case 'uploading':
       return pct === undefined ? 'uploading' : `uploading ${pct}%`;
     case 'failed':
-      return `failed: ${p.lastError?.message ?? 'unknown reason'}`;
+      return `failed: ${p.reason ?? 'unknown reason'}`;
     case 'deferred':
-      return `deferred${p.lastError ? `: ${p.lastError.message}` : ''}`;
+      return `deferred${p.reason ? `: ${p.reason}` : ''}`;
     case 'needs_reauth':
       return 'needs reauth';
     case 'retry_wait':
-      return `retrying${p.lastError ? `: ${p.lastError.message}` : ''}`;
+      return `retrying${p.reason ? `: ${p.reason}` : ''}`;
     default:
       return p.state;
   }
 }
 
 /** The label a post goes by: its YouTube title, else the caption's first line. */
-export function postTitle(p: Post): string {
-  return (p.content.title ?? p.content.caption.split('\n')[0] ?? '').trim() || `clip ${p.clipId}`;
+export function postTitle(p: { title: string; clipId: number }): string {
+  return p.title || `clip ${p.clipId}`;
 }
 
 /** Posts that have not started can move, be cancelled and be edited. */
-export function notStarted(p: Post): boolean {
+export function notStarted(p: { state: PostState }): boolean {
   return p.state === 'scheduled' || p.state === 'retry_wait' || p.state === 'deferred';
 }
 
 /** One post in the calendar: a button opening the drawer, draggable when the post can move. */
 export function PostChip(props: {
-  post: Post;
+  post: CalendarPost;
   time: string;
   handle: string;
   pct: number | undefined;

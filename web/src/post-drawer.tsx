@@ -2,17 +2,17 @@ import { DateTime } from 'luxon';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from './api.js';
 import { notStarted, postTitle, stateText } from './post-chip.js';
-import { PLATFORM_NAMES, type DrawerData, type Post } from './types.js';
+import { PLATFORM_NAMES, toCalendarPost, type CalendarPost, type DrawerData, type Post } from './types.js';
 
 interface DrawerProps {
   postId: string;
   zone: string;
   pct: number | undefined;
   /** Live version of the post (from the calendar), newer than the drawer's copy. */
-  live: Post | undefined;
+  live: CalendarPost | undefined;
   onClose: () => void;
   onChanged: (posts: Post[]) => void;
-  onMove: (post: Post, atIso: string, wholeClip: boolean) => Promise<string | undefined>;
+  onMove: (post: CalendarPost, atIso: string, wholeClip: boolean) => Promise<string | undefined>;
   say: (text: string) => void;
 }
 
@@ -35,7 +35,7 @@ export function PostDrawer(props: DrawerProps) {
   useEffect(() => {
     void load();
     ref.current?.focus();
-  }, [props.postId, props.live?.state, props.live?.updatedAt]);
+  }, [props.postId, props.live?.state, props.live?.at]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && props.onClose();
@@ -77,7 +77,7 @@ export function PostDrawer(props: DrawerProps) {
       )}
       {post && data && (
         <>
-          <p className="title">{postTitle(post)}</p>
+          <p className="title">{postTitle(toCalendarPost(post))}</p>
           <dl className="facts">
             <dt>Account</dt>
             <dd>{data.account?.handle ?? post.accountId}</dd>
@@ -88,7 +88,7 @@ export function PostDrawer(props: DrawerProps) {
               )}
             </dd>
             <dt>State</dt>
-            <dd className={`st-${post.state}`}>{stateText(post, props.pct)}</dd>
+            <dd className={`st-${post.state}`}>{stateText(toCalendarPost(post), props.pct)}</dd>
             {post.permalink && (
               <>
                 <dt>Link</dt>
@@ -112,7 +112,11 @@ export function PostDrawer(props: DrawerProps) {
 
           <div className="actions">
             {notStarted(post) && post.state !== 'deferred' && (
-              <MoveForm post={post} zone={props.zone} onMove={props.onMove} />
+              <MoveForm
+                post={post}
+                zone={props.zone}
+                onMove={(p, at, whole) => props.onMove(toCalendarPost(p), at, whole)}
+              />
             )}
             {post.state === 'failed' && (
               <button
@@ -197,7 +201,11 @@ function describeEvent(data: Record<string, unknown>): string {
 }
 
 /** The keyboard way to move a post: a date and a time in the view's zone, optionally the whole clip. */
-function MoveForm(props: { post: Post; zone: string; onMove: DrawerProps['onMove'] }) {
+function MoveForm(props: {
+  post: Post;
+  zone: string;
+  onMove: (post: Post, atIso: string, wholeClip: boolean) => Promise<string | undefined>;
+}) {
   const at = DateTime.fromISO(props.post.scheduledAt, { zone: props.zone });
   const [date, setDate] = useState(at.toISODate()!);
   const [time, setTime] = useState(at.toFormat('HH:mm'));

@@ -87,3 +87,35 @@ export const STATES: PostState[] = [
   'failed',
   'cancelled',
 ];
+
+/** A post as the calendar holds it (one compact row of `GET /dashboard/calendar`). */
+export interface CalendarPost {
+  id: string;
+  campaignId: string;
+  clipId: number;
+  accountId: string;
+  platform: Platform;
+  /** Planned instant, epoch ms. */
+  at: number;
+  state: PostState;
+  title: string;
+  /** Last error's message (why it failed, waits or was deferred). */
+  reason: string | null;
+  permalink: string | null;
+}
+
+/** The calendar's form of a full post (from the live events and the actions' answers). */
+export function toCalendarPost(p: Post): CalendarPost {
+  return {
+    id: p.id,
+    campaignId: p.campaignId,
+    clipId: p.clipId,
+    accountId: p.accountId,
+    platform: p.platform,
+    at: Date.parse(p.scheduledAt),
+    state: p.state,
+    title: (p.content.title ?? p.content.caption.split('\n')[0] ?? '').trim(),
+    reason: p.lastError?.message ?? null,
+    permalink: p.permalink,
+  };
+}

@@ -1,10 +1,21 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from './api.js';
-import type { Post } from './types.js';
+import { toCalendarPost, type CalendarPost, type Post } from './types.js';
+
+/** `GET /dashboard/calendar`: compact rows whose small numbers index the lists beside them. */
+interface CalendarPage {
+  from: number;
+  campaigns: string[];
+  accounts: string[];
+  platforms: string[];
+  states: string[];
+  titles: string[];
+  rows: [string, number, number, number, number, number, number, number, (string | null)?, string?][];
+}
 
 /** The posts planned in [from, to), kept current by the server-sent events of `/dashboard/live`. */
 export function usePosts(from: string, to: string, signedIn: boolean) {
-  const [posts, setPosts] = useState<Map<string, Post>>(new Map());
+  const [posts, setPosts] = useState<Map<string, CalendarPost>>(new Map());
   const [progress, setProgress] = useState<Map<string, number>>(new Map());
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | undefined>();
@@ -15,14 +26,24 @@ export function usePosts(from: string, to: string, signedIn: boolean) {
   const load = useCallback(async () => {
     setLoading(true);
     try {
-      const next = new Map<string, Post>();
-      let cursor: string | null = null;
-      do {
-        const q = new URLSearchParams({ from, to, limit: '10000', ...(cursor ? { cursor } : {}) });
-        const page: { posts: Post[]; nextCursor: string | null } = await api.get(`/posts?${q.toString()}`);
-        for (const p of page.posts) next.set(p.id, p);
-        cursor = page.nextCursor;
-      } while (cursor);
+      const next = new Map<string, CalendarPost>();
+      const q = new URLSearchParams({ from, to });
+      const page = await api.get<CalendarPage>(`/dashboard/calendar?${q.toString()}`);
+      for (const r of page.rows) {
+        const id = r[0];
+        next.set(id, {
+          id,
+          campaignId: page.campaigns[r[1]]!,
+          clipId: r[2],
+          accountId: page.accounts[r[3]]!,
+          platform: page.platforms[r[4]] as CalendarPost['platform'],
+          at: page.from + r[5] * 1000,
+          state: page.states[r[6]] as CalendarPost['state'],
+          title: page.titles[r[7]]!,
+          reason: r[8] ?? null,
+          permalink: r[9] ?? null,
+        });
+      }
       setPosts(next);
       setError(undefined);
     } catch (e) {
@@ -37,11 +58,11 @@ export function usePosts(from: string, to: string, signedIn: boolean) {
   }, [load, signedIn]);
 
   /** Puts a post's new version in place (or removes it when it left the range). */
-  const upsert = useCallback((p: Post) => {
+  const upsert = useCallback((full: Post) => {
+    const p = toCalendarPost(full);
     setPosts((old) => {
       const next = new Map(old);
-      const at = Date.parse(p.scheduledAt);
-      if (at >= range.current.from && at < range.current.to) next.set(p.id, p);
+      if (p.at >= range.current.from && p.at < range.current.to) next.set(p.id, p);
       else next.delete(p.id);
       return next;
     });
