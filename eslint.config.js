@@ -8,7 +8,7 @@ export default tseslint.config(
   { files: ['**/*.js'], languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } } },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { tsdoc },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',

@@ -23,6 +23,8 @@ export interface AuthOptions {
   unauthenticatedPerMinute: number;
   /** URL prefixes open without a key, besides routes marked `config.public` (e.g. `/docs`). */
   publicPrefixes: readonly string[];
+  /** Resolves a request without a Bearer key to the key of its dashboard session (cookie + CSRF), if any. */
+  session?: (request: FastifyRequest) => Promise<{ id: string; name: string } | undefined>;
 }
 
 /**
@@ -42,11 +44,12 @@ export function installAuth(server: FastifyInstance, options: AuthOptions): void
     if (!client.allowed) return tooMany(request, reply, `this client sent more than ${client.limit} requests without a valid API key this minute`, client.retryAfterSec);
     const presented = bearerToken(request.headers.authorization);
     const challenge = { 'www-authenticate': 'Bearer realm="clipcast"' };
-    if (!presented) {
+    const fromSession = !presented && options.session ? await options.session(request) : undefined;
+    if (!presented && !fromSession) {
       await limits.takeClient(request);
       return sendProblem(reply, problem(request, 401, 'unauthorized', 'this route needs an API key: send Authorization: Bearer <key>', { hint: 'create one with clipcast apikeys create <name>' }), challenge);
     }
-    const key = await verifyApiKey(options.app, presented);
+    const key = fromSession ?? (presented ? await verifyApiKey(options.app, presented) : undefined);
     if (!key) {
       await limits.takeClient(request);
       return sendProblem(reply, problem(request, 401, 'unauthorized', 'the API key is unknown or revoked'), challenge);

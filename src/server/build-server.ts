@@ -8,6 +8,7 @@ import { installAuth } from './auth.js';
 import { clipParamsValidator } from './clip-params-validator.js';
 import { coreProvidersCatalog } from './core-providers.js';
 import { installCors } from './cors.js';
+import { createDashboard, type DashboardOptions } from './dashboard.js';
 import { clientErrorHandler, frameworkErrorsHandler, installProblemHandlers } from './problem.js';
 import { installRequestGuards } from './request-guards.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
@@ -50,6 +51,8 @@ export interface BuildServerOptions extends ServerParts {
   rateLimitPerMinute?: number;
   /** Requests without a valid API key per client address per minute (401s count). Default 60. */
   unauthenticatedPerMinute?: number;
+  /** The web dashboard at `/` (see {@link DashboardOptions}). Default on with its defaults; false turns it off. */
+  dashboard?: DashboardOptions | false;
 }
 
 /** Paths readable without a key besides routes marked public: the docs page and the OpenAPI document. */
@@ -89,8 +92,9 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   installProblemHandlers(server);
   installRequestGuards(server);
   installCors(server, options.corsOrigins ?? []);
+  const dashboard = options.dashboard === false ? undefined : createDashboard(app, options.dashboard ?? {}, options.publicUrl ?? app.config.publicUrl);
   // After CORS has loaded, so its headers are on a 401 or 429 too.
-  server.after(() => installAuth(server, { app, rateLimitPerMinute: options.rateLimitPerMinute ?? 600, unauthenticatedPerMinute: options.unauthenticatedPerMinute ?? 60, publicPrefixes: PUBLIC_PREFIXES }));
+  server.after(() => installAuth(server, { app, rateLimitPerMinute: options.rateLimitPerMinute ?? 600, unauthenticatedPerMinute: options.unauthenticatedPerMinute ?? 60, publicPrefixes: PUBLIC_PREFIXES, ...(dashboard ? { session: dashboard.resolveSession } : {}) }));
 
   const metrics = options.metrics ?? new ServerMetrics(app.store);
   server.addHook('onResponse', async (request, reply) => {
@@ -140,6 +144,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     registerEventRoutes(s, ctx);
     registerOAuthRoutes(s, ctx);
     registerMediaRoutes(s, ctx);
+    dashboard?.register(s, ctx);
     await s.register(async (hooks) => registerWebhookRoutes(hooks.withTypeProvider<ZodTypeProvider>(), ctx));
   });
   return server;

@@ -218,6 +218,8 @@ export class KyselyStore implements Store {
     if (filter.accountId) q = q.where('account_id', '=', filter.accountId);
     if (filter.platform) q = q.where('platform', '=', filter.platform);
     if (filter.state) q = q.where('state', 'in', Array.isArray(filter.state) ? filter.state : [filter.state]);
+    if (filter.from !== undefined) q = q.where('scheduled_at', '>=', filter.from);
+    if (filter.to !== undefined) q = q.where('scheduled_at', '<', filter.to);
     if (filter.cursor) {
       const [at, id] = decodeCursor(filter.cursor);
       q = q.where((eb) => eb.or([eb('scheduled_at', '>', at), eb.and([eb('scheduled_at', '=', at), eb('id', '>', id)])]));

@@ -8,6 +8,7 @@ import { coreCampaignCreator } from '../../server/core-campaigns.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../server/api-keys.js';
 import { platformWebhookSinks } from '../../server/platform-webhooks.js';
 import { startServer } from '../../server/build-server.js';
+import { DashboardLive } from '../../server/dashboard-live.js';
 import { createLogger } from '../../worker/pino-logger.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { iso, table } from '../format.js';
@@ -32,7 +33,8 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
         const sandbox = await runningSandbox(app.store, env.CLIPCAST_INSTAGRAM_LOGIN === 'instagram' ? 'instagram' : 'facebook');
         const publicUrl = ctx.config().publicUrl ?? `http://${flags.host}:${port}`;
         const signer = await mediaSigner(app, publicUrl);
-        const worker = flags.worker ? await createWorker({ app, logger, apps, ...(signer ? { signer } : {}) }) : undefined;
+        const live = new DashboardLive(app);
+        const worker = flags.worker ? await createWorker({ app, logger, apps, onActivity: live.activity, ...(signer ? { signer } : {}) }) : undefined;
         const { url, server } = await startServer({
           app,
           port,
@@ -53,8 +55,9 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
             },
           }),
           ...(signer ? { mediaHandler: mediaHandlerFor(app, signer) } : {}),
+          dashboard: { live, ...(signer ? { mediaUrl: (sha: string) => signer.sign(sha, app.clock.now() + 3_600_000) } : {}) },
         });
-        ctx.out.write(`clipcast API on ${url} (docs ${url}/docs)${worker ? ', worker running' : ''}\n`);
+        ctx.out.write(`clipcast API on ${url} (dashboard ${url}/, docs ${url}/docs)${worker ? ', worker running' : ''}\n`);
         ctx.out.write(`POST /campaigns reads folders under: ${ctx.config().sourceRoots.join(', ') || '(none: set CLIPCAST_SOURCE_ROOTS)'}\n`);
         const running = worker?.run();
         await new Promise<void>((resolve) => {

@@ -141,6 +141,10 @@ export interface PostFilter {
   accountId?: string;
   platform?: PlatformId;
   state?: PostState | PostState[];
+  /** Planned at or after this instant (ms). */
+  from?: number;
+  /** Planned before this instant (ms). */
+  to?: number;
   limit?: number;
   cursor?: string;
 }

@@ -23,6 +23,8 @@ const listQuery = z.object({
   platform: platformSchema.optional(),
   campaign: z.string().max(100).optional(),
   account: z.string().max(100).optional(),
+  from: z.iso.datetime({ offset: true }).optional().describe('Planned at or after this instant'),
+  to: z.iso.datetime({ offset: true }).optional().describe('Planned before this instant'),
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
   cursor: z.string().max(500).optional().describe('The nextCursor of the previous page'),
 });
@@ -55,6 +57,8 @@ export function registerPostRoutes(server: ZodServer, ctx: ServerContext): void 
         ...(q.campaign ? { campaignId: q.campaign } : {}),
         ...(q.account ? { accountId: q.account } : {}),
         ...(q.cursor ? { cursor: q.cursor } : {}),
+        ...(q.from ? { from: Date.parse(q.from) } : {}),
+        ...(q.to ? { to: Date.parse(q.to) } : {}),
       });
       return { posts: page.posts.map(postView), nextCursor: page.nextCursor };
     } catch (error) {
