@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createAdapterRegistry } from '../../src/app/adapter-registry.js';
 import { hashFile } from '../../src/media/local-media-store.js';
+import { MediaUrlSigner } from '../../src/media/signed-url.js';
 import { engineHarness } from '../helpers/engine-harness.js';
 import { campaignWithFfmpegDefaultClip, FFMPEG_DEFAULT_MP4 } from '../helpers/ffmpeg-default-fixture.js';
 
@@ -34,6 +36,24 @@ describe('a clip as ffmpeg writes it by default, published for real (engine, san
     expect(derived.probe).toMatchObject({ ok: true, faststart: true, editList: false });
     // The other clips are fine as they are: no derived file.
     expect(clips.filter((c) => c.clipId !== 1).every((c) => !c.derivedMedia)).toBe(true);
+
+    // The signed URL Instagram pulls (URL mode) names the remux; TikTok's names the original.
+    const registry = createAdapterRegistry({
+      accounts: h.app.accounts,
+      clock: h.clock,
+      signer: new MediaUrlSigner({ secret: Buffer.alloc(32, 7), publicBaseUrl: 'https://clips.example.com' }),
+    });
+    expect(registry.mediaFor(clip, 'instagram')).toMatchObject({
+      path: derived.path,
+      sha256: derived.sha256,
+      size: derived.size,
+      publicUrl: expect.stringContaining(derived.sha256),
+    });
+    expect(registry.mediaFor(clip, 'tiktok')).toMatchObject({
+      path: clip.mediaPath,
+      sha256: original.sha256,
+      publicUrl: expect.stringContaining(original.sha256),
+    });
 
     const posts = await h.drive();
     expect(posts.map((p) => p.state)).toEqual(Array(8).fill('published'));
