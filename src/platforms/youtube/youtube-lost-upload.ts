@@ -123,7 +123,7 @@ export async function settleLostUpload(ctx: PublishContext, deps: SettleDeps): P
   const when = new Date(since).toISOString();
   throw new PublishError(
     `youtube needs a review: the final chunk was sent but its answer was lost and the upload session is gone, and clipcast could not settle whether the video exists (${found.kind === 'unsettled' ? found.why : `not in the channel's uploads after ${lookups} looks`}). ` +
-      `Check the channel for "${title}" uploaded after ${when} (tag ${marker}): if it is there, leave this post; if not, retry the post to upload it again.`,
+      `Check the channel for "${title}" uploaded after ${when} (tag ${marker}): if it is there, leave this post; if not, retry the post to upload it again (clipcast posts retry ${ctx.postId}).`,
     { platform: 'youtube', code: 'YOUTUBE_NEEDS_REVIEW', kind: 'invalid' },
   );
 }
