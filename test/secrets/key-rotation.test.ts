@@ -6,6 +6,9 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { countEnvelopes, findEnvelopes } from '../../src/secrets/envelope-columns.js';
 import { keySourceOf } from '../../src/secrets/key-check.js';
 import { rotateKeys } from '../../src/secrets/rotate-keys.js';
+import { readKeySource } from '../../src/secrets/key-source.js';
+import { SecretBox } from '../../src/secrets/secret-box.js';
+import { AccountService } from '../../src/core/accounts/account-service.js';
 import { engineHarness } from '../helpers/engine-harness.js';
 import { createTestDatabase, postgresAvailable } from '../helpers/postgres.js';
 
@@ -123,6 +126,26 @@ describe.each(backends)('keys rotate on $name', ({ name }) => {
         .where('id', '=', oldEnvelope.id)
         .execute(),
     ).rejects.toThrow(/retired secret key/);
+  });
+
+  it('a writer that encrypted with the old key just before it was retired encrypts again under the new one', async () => {
+    const x = await harness();
+    const source = keySourceOf(x.app.config);
+    const oldKeys = readKeySource(source);
+    const rot = await another(x);
+    await rotateKeys({ store: rot.store, source, box: rot.secrets, now: () => x.clock.now() });
+    // A real SecretBox that has not yet seen the key file change (its first look finds nothing new).
+    let looks = 0;
+    const stale = new SecretBox(oldKeys, () => (looks++ === 0 ? undefined : readKeySource(source)));
+    const accounts = new AccountService(x.app.store, stale, () => x.clock.now(), x.app.newId);
+    const account = (await x.app.store.listAccounts({ platform: 'tiktok' }))[0]!;
+    const creds = x.app.accounts.credentialsOf(account);
+    await accounts.saveCredentials(account.id, { ...creds, accessToken: 'act.rotated-while-writing' });
+    const saved = (await x.app.store.getAccount(account.id))!;
+    expect(saved.credentialsEnc.startsWith('v1.2.')).toBe(true);
+    expect(saved.keyVersion).toBe(2);
+    expect(x.app.accounts.credentialsOf(saved).accessToken).toBe('act.rotated-while-writing');
+    expect(looks).toBeGreaterThanOrEqual(2); // refused once under the retired key, then encrypted again
   });
 
   it('rotates while a worker publishes and refreshes tokens: every post published once, nothing unreadable', async () => {
