@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openApp, type App } from '../../src/app/open-app.js';
@@ -126,6 +128,42 @@ describe.each(backends)('keys rotate on $name', ({ name }) => {
         .where('id', '=', oldEnvelope.id)
         .execute(),
     ).rejects.toThrow(/retired secret key/);
+  });
+
+  it('refuses a removed or replaced key file and never makes a new key over the data', async () => {
+    const x = await harness();
+    const config = loadConfig({}, { home: join(x.root, 'home'), databaseUrl: x.app.config.databaseUrl });
+    const original = await readFile(config.keyFile, 'utf8');
+    await rm(config.keyFile);
+    await expect(openApp(config, { clock: x.clock })).rejects.toThrow(
+      /^key file .*secret\.key lacks secret key version 1 \(fingerprint [0-9a-f]{16}\)/,
+    );
+    expect(existsSync(config.keyFile)).toBe(false);
+    await writeFile(config.keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    await expect(openApp(config, { clock: x.clock })).rejects.toThrow(
+      /^key file .*secret\.key holds a different secret key/,
+    );
+    await writeFile(config.keyFile, original, { mode: 0o600 });
+    const back = await another(x);
+    expect(await everyEnvelopeReadable(back)).toBe(4);
+  });
+
+  it('checks the key of a database from before fingerprints on its envelopes, then records it', async () => {
+    const x = await harness();
+    await x.app.store.db.deleteFrom('secret_keys').execute(); // as before migration 0050
+    const config = loadConfig({}, { home: join(x.root, 'home'), databaseUrl: x.app.config.databaseUrl });
+    const original = await readFile(config.keyFile, 'utf8');
+    await writeFile(config.keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    await expect(openApp(config, { clock: x.clock })).rejects.toThrow(
+      /^key file .*secret\.key holds a different secret key from the one that encrypted the data in the database( \(PostgreSQL\))? \(it cannot decrypt accounts acct_/,
+    );
+    expect(await x.app.store.db.selectFrom('secret_keys').selectAll().execute()).toEqual([]);
+    await writeFile(config.keyFile, original.replace(/^1:/, ''), { mode: 0o600 }); // the format before versions
+    const back = await another(x);
+    expect(await everyEnvelopeReadable(back)).toBe(4);
+    expect(await back.store.db.selectFrom('secret_keys').select(['version', 'state']).execute()).toEqual([
+      { version: 1, state: 'active' },
+    ]);
   });
 
   it('a writer that encrypted with the old key just before it was retired encrypts again under the new one', async () => {
