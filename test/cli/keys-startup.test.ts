@@ -134,6 +134,22 @@ describe('a secret key that does not belong to the data', () => {
     expect((await h.run('ledger', 'verify')).out).toMatch(/^Ledger intact: \d+ rows/);
   });
 
+  it('runs one rotation at a time, and takes over the lock of a rotation whose process died', async () => {
+    h = await withAccount();
+    const lock = join(h.home, 'secret.key.rotating');
+    await writeFile(lock, String(process.pid)); // a live process holds it
+    const refused = await h.run('keys', 'rotate');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toBe(
+      `error: another key rotation is running (process ${process.pid}, lock ${lock}); wait for it to finish\n`,
+    );
+    expect((await readFile(join(h.home, 'secret.key'), 'utf8')).trim().split('\n')).toHaveLength(1);
+    await writeFile(lock, '2147483646'); // a process that is gone
+    const done = await h.run('keys', 'rotate');
+    expect(done.code, done.err).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+  });
+
   it('tells the operator how to rotate an environment key', async () => {
     h = await cliHarness({ CLIPCAST_SECRET_KEY: randomBytes(32).toString('base64') });
     const r = await h.run('keys', 'rotate');
