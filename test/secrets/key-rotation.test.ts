@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openApp, type App } from '../../src/app/open-app.js';
@@ -8,6 +9,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { countEnvelopes, findEnvelopes } from '../../src/secrets/envelope-columns.js';
 import { keySourceOf } from '../../src/secrets/key-check.js';
 import { rotateKeys } from '../../src/secrets/rotate-keys.js';
+import { openStore } from '../../src/store/open-store.js';
 import { readKeySource } from '../../src/secrets/key-source.js';
 import { SecretBox } from '../../src/secrets/secret-box.js';
 import { AccountService } from '../../src/core/accounts/account-service.js';
@@ -147,6 +149,35 @@ describe.each(backends)('keys rotate on $name', ({ name }) => {
     const back = await another(x);
     expect(await everyEnvelopeReadable(back)).toBe(4);
   });
+
+  // PostgreSQL only: in one process, better-sqlite3's blocking busy-wait deadlocks two connections (in
+  // separate processes SQLite serializes them; the key file is created exclusively either way).
+  it.runIf(name === 'postgres')(
+    'two processes starting at once on a new data dir agree on one key and one ledger key',
+    async () => {
+      let databaseUrl: string | undefined;
+      if (name === 'postgres') {
+        const db = await createTestDatabase();
+        drop = db.drop;
+        databaseUrl = db.url;
+      }
+      const home = await mkdtemp(join(tmpdir(), 'clipcast-first-'));
+      const config = loadConfig({}, { home, ...(databaseUrl ? { databaseUrl } : {}) });
+      // Migrated first (concurrent SQLite migrations are a separate matter); no key, no ledger key yet.
+      await (await openStore({ url: config.databaseUrl })).close();
+      const apps = await Promise.all([openApp(config), openApp(config), openApp(config)]);
+      extra.push(...apps);
+      const blob = apps[0]!.secrets.encrypt('hello', 'setting:x');
+      for (const a of apps) expect(a.secrets.decrypt(blob, 'setting:x')).toBe('hello');
+      await apps[1]!.store.appendEvents([{ type: 'one' }], Date.now());
+      await apps[2]!.store.appendEvents([{ type: 'two' }], Date.now());
+      expect(await apps[0]!.store.verifyLedger()).toEqual({ ok: true, count: 2 });
+      expect(await apps[0]!.store.db.selectFrom('secret_keys').select('version').execute()).toEqual([
+        { version: 1 },
+      ]);
+      await rm(home, { recursive: true, force: true });
+    },
+  );
 
   it('checks the key of a database from before fingerprints on its envelopes, then records it', async () => {
     const x = await harness();
