@@ -153,7 +153,15 @@ async function rotate(o: RotateKeysOptions): Promise<RotateKeysResult> {
       if (!batch.length) break;
       for (const e of batch) {
         const aad = e.at.aad(e.id);
-        const next = o.box.encrypt(o.box.decrypt(e.envelope, aad), aad);
+        let plain: string;
+        try {
+          plain = o.box.decrypt(e.envelope, aad);
+        } catch (error) {
+          throw new RotateKeysError(
+            `key rotation stopped at ${e.at.table} ${e.id}: ${(error as Error).message}; fix or remove that row and run clipcast keys rotate again (everything else stays readable)`,
+          );
+        }
+        const next = o.box.encrypt(plain, aad);
         if (await replaceEnvelope(store.db, e, next, target)) {
           reencrypted += 1;
           await o.onEnvelope?.(reencrypted);
