@@ -1,6 +1,6 @@
 import type { KyselyStore } from '../store/kysely-store.js';
 import { countEnvelopes, findEnvelopes } from './envelope-columns.js';
-import { keyFingerprint, newKey, readKeySource, writeKeyFile, type KeySource } from './key-source.js';
+import { createKeyFile, keyFingerprint, readKeySource, type KeySource } from './key-source.js';
 import { secretBoxFrom, type SecretBox } from './secret-box.js';
 
 /** A secret key that does not belong to the data: refused with one line naming the key source. */
@@ -34,9 +34,7 @@ export async function openSecretKeys(
 ): Promise<SecretBox> {
   const registered = await store.db.selectFrom('secret_keys').selectAll().orderBy('version').execute();
   let keys = readKeySource(source, envValue);
-  const where = `the database ${store.dialect === 'postgres' ? '(PostgreSQL)' : ''}`
-    .replace(' ()', '')
-    .trim();
+  const where = store.dialect === 'postgres' ? 'the database (PostgreSQL)' : 'the database';
   if (!registered.length) {
     const envelopes = await countEnvelopes(store.db);
     if (!keys.size) {
@@ -49,7 +47,7 @@ export async function openSecretKeys(
         throw new SecretKeyError(
           'CLIPCAST_SECRET_KEY is empty; set it to 32 random bytes as base64 (openssl rand -base64 32) or unset it to use the key file',
         );
-      writeKeyFile(source.path!, new Map([[1, newKey()]]));
+      createKeyFile(source.path!);
       keys = readKeySource(source);
     } else if (envelopes > 0) {
       const box = secretBoxFrom(source, envValue);

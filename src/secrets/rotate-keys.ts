@@ -1,3 +1,4 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { KyselyStore } from '../store/kysely-store.js';
 import { countEnvelopes, findEnvelopes, replaceEnvelope } from './envelope-columns.js';
 import { keyFingerprint, newKey, readKeySource, writeKeyFile, type KeySource } from './key-source.js';
@@ -50,6 +51,46 @@ export class RotateKeysError extends Error {
  * command and of the workers first; step 4 is then theirs (keep only the new entry).
  */
 export async function rotateKeys(o: RotateKeysOptions): Promise<RotateKeysResult> {
+  const release = o.source.kind === 'file' ? lockRotation(`${o.source.path!}.rotating`) : () => undefined;
+  try {
+    return await rotate(o);
+  } finally {
+    release();
+  }
+}
+
+/**
+ * One rotation at a time per key file (two would each add a different "next" key): a lock file holding
+ * the pid, taken over when that process is gone (a crashed rotation is resumed, not blocked).
+ */
+function lockRotation(path: string): () => void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx', mode: 0o600 });
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(path, 'utf8'));
+      if (pid && alive(pid))
+        throw new RotateKeysError(
+          `another key rotation is running (process ${pid}, lock ${path}); wait for it to finish`,
+        );
+      rmSync(path, { force: true });
+    }
+  }
+  throw new RotateKeysError(`could not take the rotation lock ${path}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function rotate(o: RotateKeysOptions): Promise<RotateKeysResult> {
   const { store } = o;
   const registered = await store.db.selectFrom('secret_keys').selectAll().execute();
   const retired = new Set(registered.filter((r) => r.state === 'retired').map((r) => r.version));
@@ -112,7 +153,15 @@ export async function rotateKeys(o: RotateKeysOptions): Promise<RotateKeysResult
       if (!batch.length) break;
       for (const e of batch) {
         const aad = e.at.aad(e.id);
-        const next = o.box.encrypt(o.box.decrypt(e.envelope, aad), aad);
+        let plain: string;
+        try {
+          plain = o.box.decrypt(e.envelope, aad);
+        } catch (error) {
+          throw new RotateKeysError(
+            `key rotation stopped at ${e.at.table} ${e.id}: ${(error as Error).message}; fix or remove that row and run clipcast keys rotate again (everything else stays readable)`,
+          );
+        }
+        const next = o.box.encrypt(plain, aad);
         if (await replaceEnvelope(store.db, e, next, target)) {
           reencrypted += 1;
           await o.onEnvelope?.(reencrypted);

@@ -134,6 +134,47 @@ describe('a secret key that does not belong to the data', () => {
     expect((await h.run('ledger', 'verify')).out).toMatch(/^Ledger intact: \d+ rows/);
   });
 
+  it('runs one rotation at a time, and takes over the lock of a rotation whose process died', async () => {
+    h = await withAccount();
+    const lock = join(h.home, 'secret.key.rotating');
+    await writeFile(lock, String(process.pid)); // a live process holds it
+    const refused = await h.run('keys', 'rotate');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toBe(
+      `error: another key rotation is running (process ${process.pid}, lock ${lock}); wait for it to finish\n`,
+    );
+    expect((await readFile(join(h.home, 'secret.key'), 'utf8')).trim().split('\n')).toHaveLength(1);
+    await writeFile(lock, '2147483646'); // a process that is gone
+    const done = await h.run('keys', 'rotate');
+    expect(done.code, done.err).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('names the row a rotation cannot decrypt, and finishes once it is fixed', async () => {
+    h = await withAccount();
+    const store = await openStore({ url: join(h.home, 'clipcast.db') });
+    const account = await store.db
+      .selectFrom('accounts')
+      .select(['id', 'credentials_enc'])
+      .executeTakeFirstOrThrow();
+    const damaged = `${account.credentials_enc.slice(0, -4)}AAAA`;
+    await store.db.updateTable('accounts').set({ credentials_enc: damaged }).execute();
+    await store.close();
+    const r = await h.run('keys', 'rotate');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      new RegExp(
+        `^error: key rotation stopped at accounts ${account.id}: credentials could not be decrypted: .*run clipcast keys rotate again \\(everything else stays readable\\)\n$`,
+      ),
+    );
+    const again = await openStore({ url: join(h.home, 'clipcast.db') });
+    await again.db.updateTable('accounts').set({ credentials_enc: account.credentials_enc }).execute();
+    await again.close();
+    const done = await h.run('keys', 'rotate');
+    expect(done.code, done.err).toBe(0);
+    expect(done.out).toMatch(/^Finished the rotation: 2 envelope\(s\) re-encrypted under key version 2/);
+  });
+
   it('tells the operator how to rotate an environment key', async () => {
     h = await cliHarness({ CLIPCAST_SECRET_KEY: randomBytes(32).toString('base64') });
     const r = await h.run('keys', 'rotate');

@@ -1,4 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openApp, type App } from '../../src/app/open-app.js';
@@ -6,6 +9,10 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { countEnvelopes, findEnvelopes } from '../../src/secrets/envelope-columns.js';
 import { keySourceOf } from '../../src/secrets/key-check.js';
 import { rotateKeys } from '../../src/secrets/rotate-keys.js';
+import { openStore } from '../../src/store/open-store.js';
+import { readKeySource } from '../../src/secrets/key-source.js';
+import { SecretBox } from '../../src/secrets/secret-box.js';
+import { AccountService } from '../../src/core/accounts/account-service.js';
 import { engineHarness } from '../helpers/engine-harness.js';
 import { createTestDatabase, postgresAvailable } from '../helpers/postgres.js';
 
@@ -123,6 +130,91 @@ describe.each(backends)('keys rotate on $name', ({ name }) => {
         .where('id', '=', oldEnvelope.id)
         .execute(),
     ).rejects.toThrow(/retired secret key/);
+  });
+
+  it('refuses a removed or replaced key file and never makes a new key over the data', async () => {
+    const x = await harness();
+    const config = loadConfig({}, { home: join(x.root, 'home'), databaseUrl: x.app.config.databaseUrl });
+    const original = await readFile(config.keyFile, 'utf8');
+    await rm(config.keyFile);
+    await expect(openApp(config, { clock: x.clock })).rejects.toThrow(
+      /^key file .*secret\.key lacks secret key version 1 \(fingerprint [0-9a-f]{16}\)/,
+    );
+    expect(existsSync(config.keyFile)).toBe(false);
+    await writeFile(config.keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    await expect(openApp(config, { clock: x.clock })).rejects.toThrow(
+      /^key file .*secret\.key holds a different secret key/,
+    );
+    await writeFile(config.keyFile, original, { mode: 0o600 });
+    const back = await another(x);
+    expect(await everyEnvelopeReadable(back)).toBe(4);
+  });
+
+  // PostgreSQL only: in one process, better-sqlite3's blocking busy-wait deadlocks two connections (in
+  // separate processes SQLite serializes them; the key file is created exclusively either way).
+  it.runIf(name === 'postgres')(
+    'two processes starting at once on a new data dir agree on one key and one ledger key',
+    async () => {
+      let databaseUrl: string | undefined;
+      if (name === 'postgres') {
+        const db = await createTestDatabase();
+        drop = db.drop;
+        databaseUrl = db.url;
+      }
+      const home = await mkdtemp(join(tmpdir(), 'clipcast-first-'));
+      const config = loadConfig({}, { home, ...(databaseUrl ? { databaseUrl } : {}) });
+      // Migrated first (concurrent SQLite migrations are a separate matter); no key, no ledger key yet.
+      await (await openStore({ url: config.databaseUrl })).close();
+      const apps = await Promise.all([openApp(config), openApp(config), openApp(config)]);
+      extra.push(...apps);
+      const blob = apps[0]!.secrets.encrypt('hello', 'setting:x');
+      for (const a of apps) expect(a.secrets.decrypt(blob, 'setting:x')).toBe('hello');
+      await apps[1]!.store.appendEvents([{ type: 'one' }], Date.now());
+      await apps[2]!.store.appendEvents([{ type: 'two' }], Date.now());
+      expect(await apps[0]!.store.verifyLedger()).toEqual({ ok: true, count: 2 });
+      expect(await apps[0]!.store.db.selectFrom('secret_keys').select('version').execute()).toEqual([
+        { version: 1 },
+      ]);
+      await rm(home, { recursive: true, force: true });
+    },
+  );
+
+  it('checks the key of a database from before fingerprints on its envelopes, then records it', async () => {
+    const x = await harness();
+    await x.app.store.db.deleteFrom('secret_keys').execute(); // as before migration 0050
+    const config = loadConfig({}, { home: join(x.root, 'home'), databaseUrl: x.app.config.databaseUrl });
+    const original = await readFile(config.keyFile, 'utf8');
+    await writeFile(config.keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    await expect(openApp(config, { clock: x.clock })).rejects.toThrow(
+      /^key file .*secret\.key holds a different secret key from the one that encrypted the data in the database( \(PostgreSQL\))? \(it cannot decrypt accounts acct_/,
+    );
+    expect(await x.app.store.db.selectFrom('secret_keys').selectAll().execute()).toEqual([]);
+    await writeFile(config.keyFile, original.replace(/^1:/, ''), { mode: 0o600 }); // the format before versions
+    const back = await another(x);
+    expect(await everyEnvelopeReadable(back)).toBe(4);
+    expect(await back.store.db.selectFrom('secret_keys').select(['version', 'state']).execute()).toEqual([
+      { version: 1, state: 'active' },
+    ]);
+  });
+
+  it('a writer that encrypted with the old key just before it was retired encrypts again under the new one', async () => {
+    const x = await harness();
+    const source = keySourceOf(x.app.config);
+    const oldKeys = readKeySource(source);
+    const rot = await another(x);
+    await rotateKeys({ store: rot.store, source, box: rot.secrets, now: () => x.clock.now() });
+    // A real SecretBox that has not yet seen the key file change (its first look finds nothing new).
+    let looks = 0;
+    const stale = new SecretBox(oldKeys, () => (looks++ === 0 ? undefined : readKeySource(source)));
+    const accounts = new AccountService(x.app.store, stale, () => x.clock.now(), x.app.newId);
+    const account = (await x.app.store.listAccounts({ platform: 'tiktok' }))[0]!;
+    const creds = x.app.accounts.credentialsOf(account);
+    await accounts.saveCredentials(account.id, { ...creds, accessToken: 'act.rotated-while-writing' });
+    const saved = (await x.app.store.getAccount(account.id))!;
+    expect(saved.credentialsEnc.startsWith('v1.2.')).toBe(true);
+    expect(saved.keyVersion).toBe(2);
+    expect(x.app.accounts.credentialsOf(saved).accessToken).toBe('act.rotated-while-writing');
+    expect(looks).toBeGreaterThanOrEqual(2); // refused once under the retired key, then encrypted again
   });
 
   it('rotates while a worker publishes and refreshes tokens: every post published once, nothing unreadable', async () => {

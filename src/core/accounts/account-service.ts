@@ -193,6 +193,17 @@ export class AccountService {
 
   /** Re-encrypts and stores new credentials (a rotated refresh token) and their expiry. */
   async saveCredentials(accountId: string, credentials: Credentials, expiresAt?: number): Promise<void> {
+    try {
+      await this.#saveCredentials(accountId, credentials, expiresAt);
+    } catch (error) {
+      // A key rotation retired the key this envelope was made with between encrypting and writing (the
+      // store refuses it): encrypt again, now under the new key, rather than lose a rotated refresh token.
+      if (!(error instanceof Error && /retired secret key/.test(error.message))) throw error;
+      await this.#saveCredentials(accountId, credentials, expiresAt);
+    }
+  }
+
+  async #saveCredentials(accountId: string, credentials: Credentials, expiresAt?: number): Promise<void> {
     await this.store.updateAccount(
       accountId,
       {
