@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { copyFile, link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProbeInfo } from '../core/clips/probe-result.js';
@@ -35,7 +34,9 @@ export class LocalMediaStore {
     const existing = await stat(path).catch(() => undefined);
     if (existing?.size === size) return { sha256, path, size };
     await mkdir(dir, { recursive: true });
-    const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+    // Unique per call: two imports of one clip at once in one process (two API requests, two publish
+    // runs) must not share a temp file, or the later rename finds it gone.
+    const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
     try {
       await link(source, tmp);
     } catch {

@@ -242,11 +242,15 @@ describe('the commands the containers and the unit run, outside Docker', () => {
       }
       const port = new URL(apiUrl).port;
       expect(runHealthcheck(port)).toBe(0);
+      let last = '';
       const posts = await until('12 published posts', async () => {
         const r = cli(env, '--json', 'posts', 'list');
-        const list = (JSON.parse(r.out) as { posts: { state: string; permalink: string | null }[] }).posts;
+        const list = (JSON.parse(r.out) as { posts: { state: string; platform: string; permalink: string | null; lastError?: unknown }[] }).posts;
+        last = JSON.stringify(list.filter((p) => p.state !== 'published'));
         return list.length === 12 && list.every((p) => p.state === 'published') ? list : undefined;
-      }, 120_000);
+      }, 120_000).catch((error: Error) => {
+        throw new Error(`${error.message}; posts: ${last}`);
+      });
       // One video or reel per post (a sandbox TikTok post made SELF_ONLY links to the profile, not a video).
       const links = posts.map((p) => p.permalink ?? '').filter((l) => !l.endsWith('/@sandbox'));
       expect(links).toHaveLength(8);

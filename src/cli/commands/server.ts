@@ -4,11 +4,7 @@ import { platformAppsFromEnv, runningSandbox } from '../../app/platform-apps.js'
 import { mediaHandlerFor, mediaSigner } from '../../app/media-signer.js';
 import { InputError } from '../../core/input-error.js';
 import { newWebhookSecret } from '../../notify/webhook-notifier.js';
-import { coreCampaignCreator } from '../../server/core-campaigns.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../server/api-keys.js';
-import { platformWebhookSinks } from '../../server/platform-webhooks.js';
-import { startServer } from '../../server/build-server.js';
-import { DashboardLive } from '../../server/dashboard-live.js';
 import { createLogger } from '../../worker/pino-logger.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { iso, table } from '../format.js';
@@ -26,6 +22,9 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
       run(async (ctx) => {
         const port = Number(flags.port);
         if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InputError('PORT_INVALID', `--port "${flags.port}" is not a port`, 'e.g. --port 8080', '--port');
+        // The HTTP stack (Fastify, its plugins) loads only for `serve`: every other command, the worker
+        // above all (restarted after a crash), starts without it.
+        const [{ startServer }, { coreCampaignCreator }, { platformWebhookSinks }, { DashboardLive }] = await Promise.all([import('../../server/build-server.js'), import('../../server/core-campaigns.js'), import('../../server/platform-webhooks.js'), import('../../server/dashboard-live.js')]);
         const app = await ctx.app();
         const env = ctx.env;
         const logger = createLogger(ctx.config().logLevel);
