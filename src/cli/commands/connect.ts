@@ -10,9 +10,6 @@ import { parsePlatformId, platformGuess, PLATFORM_IDS } from '../../core/platfor
 import type { CliContext } from '../cli-context.js';
 import { parseMadeForKids } from './publish.js';
 
-/** The OAuth apps configured in the environment (shells only read env). */
-export const oauthAppsFromEnv = platformAppsFromEnv;
-
 /** `accounts connect <platform>`: OAuth in the browser with a loopback redirect (PKCE and state). */
 export function registerConnect(accounts: Command, run: (fn: (ctx: CliContext) => Promise<void>) => Promise<void>): void {
   accounts

@@ -95,6 +95,8 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
           }
           for (const account of existing) {
             const fresh = sandbox.createAccount(platform, account.handle);
+            // A new sandbox knows the account under a new identity: record it, so connect matches it.
+            await app.store.updateAccount(account.id, { externalId: fresh.externalId });
             await app.accounts.saveCredentials(account.id, fresh.credentials);
             await app.store.resumeAccountPosts(account.id, app.clock.now());
             accounts.push({ id: account.id, platform, handle: account.handle });
