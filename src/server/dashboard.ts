@@ -6,6 +6,7 @@ import { DashboardLive } from './dashboard-live.js';
 import { DashboardSessions } from './dashboard-sessions.js';
 import { registerDashboardAccountRoutes } from './routes/dashboard-account-routes.js';
 import { registerDashboardCalendarRoutes } from './routes/dashboard-calendar-routes.js';
+import { registerDashboardCampaignRoutes } from './routes/dashboard-campaign-routes.js';
 import { registerDashboardLiveRoutes } from './routes/dashboard-live-routes.js';
 import { registerDashboardPostRoutes } from './routes/dashboard-post-routes.js';
 import { liveSession, registerDashboardSessionRoutes } from './routes/dashboard-session-routes.js';
@@ -57,6 +58,7 @@ export function createDashboard(app: App, options: DashboardOptions, publicUrl: 
       registerDashboardPostRoutes(server, ctx, options.mediaUrl ? { mediaUrl: options.mediaUrl } : {});
       registerDashboardAccountRoutes(server, ctx);
       registerDashboardCalendarRoutes(server, ctx);
+      registerDashboardCampaignRoutes(server, ctx);
       registerDashboardLiveRoutes(server, { live });
       server.addHook('onClose', async () => live.close());
     },
