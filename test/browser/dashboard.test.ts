@@ -203,6 +203,22 @@ describe('dashboard in Chromium', () => {
     await page.screenshot({ path: join(shots, 'narrow-dark-month.png'), fullPage: false });
   });
 
+  it('plans a new campaign from a folder under the source roots: preview first, then create', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    await page.getByLabel('CLIPER folder').selectOption({ label: join(fx.home, 'sources', 'example') });
+    await page.getByLabel(/^Start/).fill(`${day.plus({ days: 2 }).toISODate()}T09:00`);
+    await page.getByRole('button', { name: 'Preview the plan' }).click();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Plan preview' }).getByRole('heading').textContent())
+      .toMatch(/^12 posts planned/);
+    const before = ((await api('/campaigns')) as unknown as unknown[]).length;
+    await page.screenshot({ path: join(shots, 'new-campaign-preview.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Create the campaign' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/created with 12 posts/);
+    expect(((await api('/campaigns')) as unknown as unknown[]).length).toBe(before + 1);
+  });
+
   it('signs out: the cookie no longer opens the API', async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByRole('button', { name: 'Sign out' }).click();

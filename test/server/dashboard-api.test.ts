@@ -318,3 +318,40 @@ describe('pause and resume a campaign', () => {
     ]);
   });
 });
+
+describe('new campaign from the dashboard', () => {
+  it('lists nothing and refuses a preview when no source roots are configured', async () => {
+    f = await serverFixture({ expectWorker: false });
+    expect((await f.server.inject({ url: '/dashboard/sources', headers: f.auth })).json()).toEqual({
+      roots: [],
+      folders: [],
+    });
+    const res = await f.server.inject({
+      method: 'POST',
+      url: '/dashboard/campaigns/preview',
+      headers: f.auth,
+      payload: { sourceDir: '/etc', startDate: 'now', interval: '4h', platforms: ['tiktok'] },
+    });
+    expect(res.statusCode).toBe(403);
+    expect((res.json() as { hint: string }).hint).toMatch(/CLIPCAST_SOURCE_ROOTS/);
+  });
+
+  it('refuses a folder outside the roots, even through ..', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'clipcast-roots-'));
+    dirs.push(root);
+    mkdirSync(join(root, 'talk', 'copys'), { recursive: true });
+    writeFileSync(join(root, 'talk', 'copys', 'clips_copys.json'), '{}');
+    f = await serverFixture({ expectWorker: false, dashboard: { sourceRoots: [root] } });
+    expect((await f.server.inject({ url: '/dashboard/sources', headers: f.auth })).json()).toEqual({
+      roots: [root],
+      folders: [join(root, 'talk')],
+    });
+    const res = await f.server.inject({
+      method: 'POST',
+      url: '/dashboard/campaigns/preview',
+      headers: f.auth,
+      payload: { sourceDir: `${root}/../`, startDate: 'now', interval: '4h', platforms: ['tiktok'] },
+    });
+    expect(res.statusCode).toBe(403);
+  });
+});

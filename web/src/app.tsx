@@ -214,6 +214,7 @@ function Dashboard(props: { theme: string; setTheme: (t: string) => void; onSign
       {page === 'new' && (
         <main>
           <NewCampaignPage
+            zone={zone}
             onCreated={(text) => {
               say(text);
               loadCampaigns();

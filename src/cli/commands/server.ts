@@ -1,3 +1,4 @@
+import { delimiter } from 'node:path';
 import type { Command } from 'commander';
 import { buildOAuthProviders } from '../../app/oauth-providers.js';
 import { oauthAppsFromEnv } from './connect.js';
@@ -57,7 +58,7 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
             },
           }),
           ...(signer ? { mediaHandler: mediaHandlerFor(app, signer) } : {}),
-          dashboard: { live, ...(signer ? { mediaUrl: (sha: string) => signer.sign(sha, app.clock.now() + 3_600_000) } : {}) },
+          dashboard: { live, sourceRoots: (env.CLIPCAST_SOURCE_ROOTS ?? '').split(delimiter).filter(Boolean), ...(signer ? { mediaUrl: (sha: string) => signer.sign(sha, app.clock.now() + 3_600_000) } : {}) },
         });
         ctx.out.write(`clipcast API on ${url} (dashboard ${url}/, docs ${url}/docs)${worker ? ', worker running' : ''}\n`);
         const running = worker?.run();
