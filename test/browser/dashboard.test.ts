@@ -91,6 +91,13 @@ describe('dashboard in Chromium', () => {
     await expect.poll(() => cell.locator('.chip').count()).toBe(3);
     await expect.poll(() => cell.locator('.more').textContent()).toBe('+9 more');
     await page.screenshot({ path: join(shots, 'month.png'), fullPage: true });
+    await cell.locator('.more').click();
+    await expect.poll(() => page.locator('.timegrid .chip').count()).toBe(12);
+    await page.screenshot({ path: join(shots, 'day.png') });
+    await page.getByRole('button', { name: 'Week', exact: true }).click();
+    await page.locator('.timegrid.cols-7').waitFor();
+    await page.screenshot({ path: join(shots, 'week.png') });
+    await page.getByRole('button', { name: 'Month', exact: true }).click();
   });
 
   it('drags a post to the next day; the API shows it moved', async () => {
