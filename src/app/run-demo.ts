@@ -12,6 +12,8 @@ import { probeMp4 } from '../media/probe.js';
 import { startSandbox } from '../sandbox/start-sandbox.js';
 import { createWorker } from '../worker/create-worker.js';
 import type { EngineActivity } from '../core/engine/engine.js';
+import type { DashboardLive } from '../server/dashboard-live.js';
+import type { MediaUrlSigner } from '../media/signed-url.js';
 import { openApp, type App } from './open-app.js';
 
 /** The bundled example campaign. */
@@ -41,6 +43,12 @@ export interface DemoOptions {
   /** The queue's status, each time the demo checks whether it is done (a status line). */
   onStatus?: (s: Awaited<ReturnType<App['store']['queueSummary']>>) => void;
   onLine?: (line: string) => void;
+  /**
+   * Also serve the dashboard (and the API) on 127.0.0.1:`port` (0: any free port) with a fresh API key,
+   * printed with the URL; after the posts are final, sandbox, worker and dashboard keep running until
+   * `hold` resolves (e.g. on Ctrl-C).
+   */
+  dashboard?: { port: number; hold: () => Promise<void> };
 }
 
 /**
@@ -76,6 +84,10 @@ export async function runDemo(options: DemoOptions): Promise<{ home: string; pos
     const { campaign, posts: count } = await createCampaign({ store: app.store, now: () => app.clock.now(), newId: app.newId, importMedia: (f) => app.media.importFile(f), remuxMedia: (f) => app.media.importRemuxed(f) }, preview);
     say(`Campaign ${campaign.id}: ${count} posts (${preview.source.clips.length} clips × 3 platforms), ${options.intervalSec ?? 3}s apart.`);
 
+    // The HTTP stack loads only with --dashboard (the demo and the worker share this module's command).
+    const live = options.dashboard ? new (await import('../server/dashboard-live.js')).DashboardLive(app) : undefined;
+    const served = options.dashboard ? await serveDashboard(app, options.dashboard.port, live!) : undefined;
+    if (served) say(`Dashboard: ${served.url}/ (sign in with the API key ${served.key}; it is shown once)`);
     const worker = await createWorker({
       app,
       logger: options.logger,
@@ -88,7 +100,14 @@ export async function runDemo(options: DemoOptions): Promise<{ home: string; pos
         youtube: { pollIntervalMs: 1_000 },
       },
       engine: { retry: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 3_000 } },
-      ...(options.onActivity ? { onActivity: options.onActivity } : {}),
+      ...(options.onActivity || live
+        ? {
+            onActivity: (a: EngineActivity) => {
+              options.onActivity?.(a);
+              live?.activity(a);
+            },
+          }
+        : {}),
     });
     const running = worker.run();
     const deadline = Date.now() + (options.timeoutMs ?? 120_000);
@@ -98,8 +117,13 @@ export async function runDemo(options: DemoOptions): Promise<{ home: string; pos
       if (posts.every((p) => isFinalState(p.state)) || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 250));
     }
+    if (served && options.dashboard) {
+      say(`Every post is final. The dashboard, the worker and the sandbox keep running at ${served.url}/ — press Ctrl-C to stop.`);
+      await options.dashboard.hold();
+    }
     worker.stop();
     await running;
+    await served?.server.close();
     const { posts } = await app.store.listPosts({ campaignId: campaign.id, limit: 1000 });
     const clips = new Map((await Promise.all(posts.map((p) => app.store.getClip(p.clipRowId)))).map((c) => [c!.id, c!]));
     const remote = sandbox.published();
@@ -115,4 +139,22 @@ export async function runDemo(options: DemoOptions): Promise<{ home: string; pos
     // A data dir the demo made for itself goes with it (its sandbox, and so its links, are gone too).
     if (!options.home) await rm(home, { recursive: true, force: true });
   }
+}
+
+/** The API and dashboard over the demo's app, with a new key to sign in with. */
+async function serveDashboard(app: App, port: number, live: DashboardLive) {
+  const [{ createApiKey }, { startServer }, { mediaHandlerFor, mediaSigner }] = await Promise.all([import('../server/api-keys.js'), import('../server/build-server.js'), import('./media-signer.js')]);
+  const { key } = await createApiKey(app, 'demo dashboard');
+  // Signed preview URLs name the origin, known once the server listens (port 0 picks one): set them then.
+  const media: { handler?: ReturnType<typeof mediaHandlerFor>; signer?: MediaUrlSigner } = {};
+  const { server, url } = await startServer({
+    app,
+    port,
+    expectWorker: true,
+    mediaHandler: (req, res) => media.handler?.(req, res),
+    dashboard: { live, mediaUrl: (sha) => media.signer!.sign(sha, app.clock.now() + 3_600_000) },
+  });
+  media.signer = (await mediaSigner(app, url))!;
+  media.handler = mediaHandlerFor(app, media.signer);
+  return { server, url, key };
 }

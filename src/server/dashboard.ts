@@ -6,7 +6,9 @@ import { DashboardLive } from './dashboard-live.js';
 import { DashboardSessions } from './dashboard-sessions.js';
 import { registerDashboardAccountRoutes } from './routes/dashboard-account-routes.js';
 import { registerDashboardCalendarRoutes } from './routes/dashboard-calendar-routes.js';
+import { registerDashboardCampaignRoutes } from './routes/dashboard-campaign-routes.js';
 import { registerDashboardLiveRoutes } from './routes/dashboard-live-routes.js';
+import { registerDashboardNewCampaignRoutes } from './routes/dashboard-new-campaign-routes.js';
 import { registerDashboardPostRoutes } from './routes/dashboard-post-routes.js';
 import { liveSession, registerDashboardSessionRoutes } from './routes/dashboard-session-routes.js';
 import { registerDashboardStaticRoutes } from './routes/dashboard-static-routes.js';
@@ -22,6 +24,8 @@ export interface DashboardOptions {
   live?: DashboardLive;
   /** Session cookies marked Secure. Default: true when the public URL is https. */
   secureCookies?: boolean;
+  /** Folders the new-campaign page lists CLIPER folders from and may plan (the shell reads `CLIPCAST_SOURCE_ROOTS`). Default none. */
+  sourceRoots?: string[];
   /** Idle lifetime of a session. Default 12 h. */
   sessionTtlMs?: number;
 }
@@ -57,6 +61,8 @@ export function createDashboard(app: App, options: DashboardOptions, publicUrl: 
       registerDashboardPostRoutes(server, ctx, options.mediaUrl ? { mediaUrl: options.mediaUrl } : {});
       registerDashboardAccountRoutes(server, ctx);
       registerDashboardCalendarRoutes(server, ctx);
+      registerDashboardCampaignRoutes(server, ctx);
+      registerDashboardNewCampaignRoutes(server, ctx, { sourceRoots: options.sourceRoots ?? [] });
       registerDashboardLiveRoutes(server, { live });
       server.addHook('onClose', async () => live.close());
     },

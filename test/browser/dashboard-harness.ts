@@ -16,6 +16,7 @@ import { probeMp4 } from '../../src/media/probe.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/start-sandbox.js';
 import { createApiKey } from '../../src/server/api-keys.js';
 import { startServer } from '../../src/server/build-server.js';
+import { coreCampaignCreator } from '../../src/server/core-campaigns.js';
 import { DashboardLive } from '../../src/server/dashboard-live.js';
 
 /** Where test screenshots go (gitignored). */
@@ -103,6 +104,8 @@ export async function dashboardFixture(webRoot: string): Promise<DashboardFixtur
     });
   }
   const { key } = await createApiKey(app, 'browser-test');
+  const sourceRoot = join(home, 'sources');
+  await cp(EXAMPLE_CAMPAIGN_DIR, join(sourceRoot, 'example'), { recursive: true });
   const live = new DashboardLive(app, 200);
   const publicUrl = 'http://127.0.0.1';
   const signer = (await mediaSigner(app, publicUrl))!;
@@ -110,7 +113,13 @@ export async function dashboardFixture(webRoot: string): Promise<DashboardFixtur
     app,
     expectWorker: false,
     mediaHandler: mediaHandlerFor(app, signer),
-    dashboard: { webRoot, live, mediaUrl: (sha) => signer.sign(sha, app.clock.now() + 3_600_000) },
+    campaigns: coreCampaignCreator(app, { sourceRoots: [sourceRoot], defaultTimezone: 'UTC' }),
+    dashboard: {
+      webRoot,
+      live,
+      sourceRoots: [sourceRoot],
+      mediaUrl: (sha) => signer.sign(sha, app.clock.now() + 3_600_000),
+    },
   });
   let n = 0;
   return {

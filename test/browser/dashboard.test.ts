@@ -91,6 +91,13 @@ describe('dashboard in Chromium', () => {
     await expect.poll(() => cell.locator('.chip').count()).toBe(3);
     await expect.poll(() => cell.locator('.more').textContent()).toBe('+9 more');
     await page.screenshot({ path: join(shots, 'month.png'), fullPage: true });
+    await cell.locator('.more').click();
+    await expect.poll(() => page.locator('.timegrid .chip').count()).toBe(12);
+    await page.screenshot({ path: join(shots, 'day.png') });
+    await page.getByRole('button', { name: 'Week', exact: true }).click();
+    await page.locator('.timegrid.cols-7').waitFor();
+    await page.screenshot({ path: join(shots, 'week.png') });
+    await page.getByRole('button', { name: 'Month', exact: true }).click();
   });
 
   it('drags a post to the next day; the API shows it moved', async () => {
@@ -201,6 +208,22 @@ describe('dashboard in Chromium', () => {
     await page.screenshot({ path: join(shots, 'narrow-dark-agenda.png'), fullPage: false });
     await page.getByRole('button', { name: 'Month', exact: true }).click();
     await page.screenshot({ path: join(shots, 'narrow-dark-month.png'), fullPage: false });
+  });
+
+  it('plans a new campaign from a folder under the source roots: preview first, then create', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    await page.getByLabel('CLIPER folder').selectOption({ label: join(fx.home, 'sources', 'example') });
+    await page.getByLabel(/^Start/).fill(`${day.plus({ days: 2 }).toISODate()}T09:00`);
+    await page.getByRole('button', { name: 'Preview the plan' }).click();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Plan preview' }).getByRole('heading').textContent())
+      .toMatch(/^12 posts planned/);
+    const before = ((await api('/campaigns')) as unknown as unknown[]).length;
+    await page.screenshot({ path: join(shots, 'new-campaign-preview.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Create the campaign' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/created with 12 posts/);
+    expect(((await api('/campaigns')) as unknown as unknown[]).length).toBe(before + 1);
   });
 
   it('signs out: the cookie no longer opens the API', async () => {

@@ -266,3 +266,92 @@ describe('dashboard drawer and edits', () => {
     expect((await f.server.inject({ url: '/assets/../secret.txt' })).statusCode).not.toBe(200);
   });
 });
+
+describe('pause and resume a campaign', () => {
+  it('defers its scheduled posts so no worker claims them, then puts them back at their time (or now)', async () => {
+    const s = await seeded();
+    f = s.f;
+    const input = await campaign(f, [s.tiktok], 3, s.now + HOUR, HOUR);
+    const id = input.campaign.id;
+    const post = (i: number) => f!.app.store.getPost(input.posts[i]!.id);
+    const paused = await f.server.inject({
+      method: 'POST',
+      url: `/dashboard/campaigns/${id}/pause`,
+      headers: f.auth,
+    });
+    expect(paused.statusCode).toBe(200);
+    expect(paused.json()).toMatchObject({ changedPosts: 3, campaign: { paused: true, pausedPosts: 3 } });
+    expect((await post(0))?.state).toBe('deferred');
+    expect((await post(0))?.lastError?.message).toBe('campaign paused from the dashboard');
+
+    f.clock.advance(2 * HOUR + 30_000);
+    const claimed = await f.app.store.claimDuePosts({
+      owner: 'w',
+      now: f.clock.now(),
+      leaseMs: 60_000,
+      limit: 10,
+    });
+    expect(claimed).toEqual([]);
+
+    const resumed = await f.server.inject({
+      method: 'POST',
+      url: `/dashboard/campaigns/${id}/resume`,
+      headers: f.auth,
+    });
+    expect(resumed.json()).toMatchObject({ changedPosts: 3, campaign: { paused: false } });
+    // The two whose time passed while paused are due now; the third keeps its planned time.
+    expect((await post(0))?.nextAttemptAt).toBe(f.clock.now());
+    expect((await post(1))?.nextAttemptAt).toBe(f.clock.now());
+    expect((await post(2))?.nextAttemptAt).toBe(s.now + 3 * HOUR);
+    expect((await post(2))?.state).toBe('scheduled');
+    const due = await f.app.store.claimDuePosts({
+      owner: 'w',
+      now: f.clock.now(),
+      leaseMs: 60_000,
+      limit: 10,
+    });
+    expect(due.map((p) => p.id).sort()).toEqual([input.posts[0]!.id, input.posts[1]!.id].sort());
+    const ledger = await f.app.store.listEvents({ postId: input.posts[2]!.id });
+    expect(ledger.filter((e) => e.type === 'post.transition').map((e) => e.data['to'])).toEqual([
+      'deferred',
+      'scheduled',
+    ]);
+  });
+});
+
+describe('new campaign from the dashboard', () => {
+  it('lists nothing and refuses a preview when no source roots are configured', async () => {
+    f = await serverFixture({ expectWorker: false });
+    expect((await f.server.inject({ url: '/dashboard/sources', headers: f.auth })).json()).toEqual({
+      roots: [],
+      folders: [],
+    });
+    const res = await f.server.inject({
+      method: 'POST',
+      url: '/dashboard/campaigns/preview',
+      headers: f.auth,
+      payload: { sourceDir: '/etc', startDate: 'now', interval: '4h', platforms: ['tiktok'] },
+    });
+    expect(res.statusCode).toBe(403);
+    expect((res.json() as { hint: string }).hint).toMatch(/CLIPCAST_SOURCE_ROOTS/);
+  });
+
+  it('refuses a folder outside the roots, even through ..', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'clipcast-roots-'));
+    dirs.push(root);
+    mkdirSync(join(root, 'talk', 'copys'), { recursive: true });
+    writeFileSync(join(root, 'talk', 'copys', 'clips_copys.json'), '{}');
+    f = await serverFixture({ expectWorker: false, dashboard: { sourceRoots: [root] } });
+    expect((await f.server.inject({ url: '/dashboard/sources', headers: f.auth })).json()).toEqual({
+      roots: [root],
+      folders: [join(root, 'talk')],
+    });
+    const res = await f.server.inject({
+      method: 'POST',
+      url: '/dashboard/campaigns/preview',
+      headers: f.auth,
+      payload: { sourceDir: `${root}/../`, startDate: 'now', interval: '4h', platforms: ['tiktok'] },
+    });
+    expect(res.statusCode).toBe(403);
+  });
+});

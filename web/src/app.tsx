@@ -71,7 +71,7 @@ function Dashboard(props: { theme: string; setTheme: (t: string) => void; onSign
   const clock = useMemo(() => new ZoneClock(zone), [zone]);
 
   const loadCampaigns = useCallback(() => {
-    api.get<Campaign[]>('/campaigns').then(setCampaigns, () => undefined);
+    api.get<Campaign[]>('/dashboard/campaigns').then(setCampaigns, () => undefined);
   }, []);
   useEffect(() => {
     api.get<Account[]>('/accounts').then(setAccounts, () => undefined);
@@ -166,6 +166,7 @@ function Dashboard(props: { theme: string; setTheme: (t: string) => void; onSign
     today: today(zone),
     anchorMonth: anchor.slice(0, 7),
   };
+  const campaignOf = filters.campaign ? campaigns.find((c) => c.id === filters.campaign) : undefined;
   const shown = [...byDay.values()].reduce((n, l) => n + l.length, 0);
 
   return (
@@ -213,6 +214,7 @@ function Dashboard(props: { theme: string; setTheme: (t: string) => void; onSign
       {page === 'new' && (
         <main>
           <NewCampaignPage
+            zone={zone}
             onCreated={(text) => {
               say(text);
               loadCampaigns();
@@ -318,6 +320,16 @@ function Dashboard(props: { theme: string; setTheme: (t: string) => void; onSign
                 ))}
               </select>
             </label>
+            {campaignOf && (
+              <CampaignControls
+                campaign={campaignOf}
+                onChanged={() => {
+                  loadCampaigns();
+                  void reload();
+                }}
+                say={say}
+              />
+            )}
             <label className="check">
               <input type="checkbox" checked={wholeClip} onChange={(e) => setWholeClip(e.target.checked)} />{' '}
               Drag moves every platform of the clip
@@ -351,5 +363,31 @@ function Dashboard(props: { theme: string; setTheme: (t: string) => void; onSign
         </main>
       )}
     </div>
+  );
+}
+
+/** Pause or resume the campaign the calendar is filtered on. */
+function CampaignControls(props: {
+  campaign: Campaign;
+  onChanged: () => void;
+  say: (t: string, e?: boolean) => void;
+}) {
+  const c = props.campaign;
+  if (c.state !== 'active') return null;
+  const toggle = async () => {
+    try {
+      const res = await api.post<{ changedPosts: number }>(
+        `/dashboard/campaigns/${c.id}/${c.paused ? 'resume' : 'pause'}`,
+      );
+      props.say(`Campaign ${c.name} ${c.paused ? 'resumed' : 'paused'} (${res.changedPosts} posts).`);
+      props.onChanged();
+    } catch (e) {
+      props.say((e as Error).message, true);
+    }
+  };
+  return (
+    <button type="button" onClick={() => void toggle()}>
+      {c.paused ? 'Resume campaign' : 'Pause campaign'}
+    </button>
   );
 }

@@ -39,6 +39,7 @@ export interface Campaign {
   timezone: string;
   window: string | null;
   counts?: Record<string, number>;
+  paused: boolean;
 }
 
 export interface Account {

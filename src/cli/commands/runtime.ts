@@ -122,10 +122,14 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
     .command('demo')
     .description('publish the bundled example campaign to the sandbox of all three platforms, no accounts needed')
     .option('--interval <seconds>', 'seconds between clips', '3')
-    .action((flags: { interval: string }) =>
+    .option('--dashboard', 'also serve the web dashboard and keep it, the worker and the sandbox running until Ctrl-C')
+    .option('--port <n>', 'dashboard port with --dashboard (0: any free port)', '0')
+    .action((flags: { interval: string; dashboard?: boolean; port: string }) =>
       run(async (ctx) => {
         const intervalSec = Number(flags.interval);
         if (!Number.isFinite(intervalSec) || intervalSec < 1) throw new InputError('INTERVAL_INVALID', `--interval "${flags.interval}" is not a number of seconds ≥ 1`, 'e.g. --interval 3', '--interval');
+        const port = Number(flags.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InputError('PORT_INVALID', `--port "${flags.port}" is not a port`, 'e.g. --port 8080', '--port');
         const logger = createLogger('warn'); // the demo prints its own summary
         const view = ctx.isTTY ? new ProgressView(process.stderr) : undefined;
         const result = await runDemo({
@@ -137,6 +141,18 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
             if (view) process.stderr.write('\r\x1b[2K'); // the status line, redrawn below the new line
             ctx.out.write(`${line}\n`);
           },
+          ...(flags.dashboard
+            ? {
+                dashboard: {
+                  port,
+                  hold: () =>
+                    new Promise<void>((resolve) => {
+                      process.once('SIGINT', resolve);
+                      process.once('SIGTERM', resolve);
+                    }),
+                },
+              }
+            : {}),
         });
         view?.close();
         const published = result.posts.filter((p) => p.state === 'published').length;

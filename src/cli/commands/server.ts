@@ -54,7 +54,7 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
             },
           }),
           ...(signer ? { mediaHandler: mediaHandlerFor(app, signer) } : {}),
-          dashboard: { live, ...(signer ? { mediaUrl: (sha: string) => signer.sign(sha, app.clock.now() + 3_600_000) } : {}) },
+          dashboard: { live, sourceRoots: [...ctx.config().sourceRoots], ...(signer ? { mediaUrl: (sha: string) => signer.sign(sha, app.clock.now() + 3_600_000) } : {}) },
         });
         ctx.out.write(`clipcast API on ${url} (dashboard ${url}/, docs ${url}/docs)${worker ? ', worker running' : ''}\n`);
         ctx.out.write(`POST /campaigns reads folders under: ${ctx.config().sourceRoots.join(', ') || '(none: set CLIPCAST_SOURCE_ROOTS)'}\n`);
