@@ -5,7 +5,7 @@ import type { Notifier } from '../core/ports/notifier.js';
 import type { MediaInfo, PlatformAdapter } from '../core/ports/platform-adapter.js';
 import type { AccountRecord, ClipRecord } from '../core/ports/store.js';
 import type { App } from './open-app.js';
-import type { HttpOptions } from '../platforms/shared/http.js';
+import type { HttpOptions } from '../http/http.js';
 import { KyselySubmissionStore } from '../store/postiz-submission-store.js';
 import { createPostizAdapter, type PostizAdapter, type PostizAdapterOptions } from '../postiz/postiz-adapter.js';
 import { postizOrgKey } from '../postiz/postiz-channels.js';
