@@ -5,10 +5,8 @@ import { mediaHandlerFor, mediaSigner } from '../../app/media-signer.js';
 import { InputError } from '../../core/input-error.js';
 import { newWebhookSecret } from '../../notify/webhook-notifier.js';
 import { SANDBOX_URLS_SETTING, type SandboxUrls } from '../../sandbox/sandbox-urls.js';
-import { coreCampaignCreator } from '../../server/core-campaigns.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../server/api-keys.js';
 import { platformWebhookSinks } from '../../server/platform-webhooks.js';
-import { startServer } from '../../server/build-server.js';
 import { createLogger } from '../../worker/pino-logger.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { iso, table } from '../format.js';
@@ -35,6 +33,9 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
         const publicUrl = ctx.config().publicUrl ?? `http://${flags.host}:${port}`;
         const signer = await mediaSigner(app, publicUrl);
         const worker = flags.worker ? await createWorker({ app, logger, ...(signer ? { signer } : {}) }) : undefined;
+        // Loaded on demand: the HTTP framework costs every other command (e.g. each worker) ~20 MB of RSS.
+        const { startServer } = await import('../../server/build-server.js');
+        const { coreCampaignCreator } = await import('../../server/core-campaigns.js');
         const { url, server } = await startServer({
           app,
           port,
