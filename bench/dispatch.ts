@@ -38,6 +38,8 @@ export async function run(args: string[]): Promise<void> {
   const work = join(here, '.work', 'dispatch');
   await rm(work, { recursive: true, force: true });
   const home = join(work, 'home');
+  // Build the worker first: a build after the posts are planned would count as lateness.
+  await buildBenchChildren();
   const pg = usePostgres ? await createTestDatabase() : undefined;
   const databaseUrl = pg?.url;
   const sandbox = await startSandbox({ processingMs: 0, limits: false });
@@ -80,8 +82,6 @@ export async function run(args: string[]): Promise<void> {
   }
   await app.store.createCampaign({ campaign: { id: campaignId, name: 'dispatch bench', sourceDir: work, clipsFileSha256: 'bench', fingerprint: campaignId, startAt, intervalText: 'bench', timezone: 'UTC', orderBy: 'file', windowText: null, backend: 'direct' }, clips, posts }, Date.now());
   await app.close();
-
-  await buildBenchChildren();
   const main = join(here, '.work', 'build', 'src', 'cli', 'main.js');
   const started = Date.now();
   const peaks: number[] = [];

@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger, NotificationType, Notifier } from '../core/ports/notifier.js';
 import type { Secrets } from '../core/ports/secrets.js';
 import type { Store, WebhookEndpointRecord } from '../core/ports/store.js';
-import { describeNetworkError } from '../platforms/shared/http.js';
+import { describeNetworkError } from '../http/http.js';
 
 /** Options of {@link WebhookNotifier}. */
 export interface WebhookNotifierOptions {

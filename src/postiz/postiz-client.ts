@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { systemClock, type Clock } from '../core/clock.js';
 import { PublishError } from '../core/publish-error.js';
-import { httpRequest, type HttpOptions, type HttpResponse } from '../platforms/shared/http.js';
+import { httpRequest, type HttpOptions, type HttpResponse } from '../http/http.js';
 import type { PostizBasePath, PostizConfig } from './postiz-config.js';
 import { classifyPostizResponse } from './postiz-errors.js';
 import type {

@@ -1,5 +1,5 @@
 import { PublishError } from '../core/publish-error.js';
-import { parseRetryAfter } from '../platforms/shared/http.js';
+import { parseRetryAfter } from '../http/http.js';
 
 /** Stable codes of the errors the Postiz client throws. */
 export type PostizErrorCode =

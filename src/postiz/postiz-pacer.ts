@@ -1,40 +1,6 @@
-/**
- * What the server said about its window on the last counted answer (`X-RateLimit-Limit`,
- * `X-RateLimit-Remaining`, `X-RateLimit-Reset`), with when it said it.
- */
-export interface ServerWindow {
-  limit: number;
-  remaining: number;
-  /** When the server's window ends (ms): the answer's time plus `X-RateLimit-Reset` seconds. */
-  resetAt: number;
-  /** When the answer was received (ms). */
-  at: number;
-}
+import type { PacerInput } from '../core/ports/postiz-submissions.js';
 
-/** Inputs of the pacer: everything it knows, nothing it remembers. */
-export interface PacerInput {
-  /** Send times (ms) of every `POST /posts` that reached the server, including rejected ones (they count). */
-  history: readonly number[];
-  /** The server's `API_LIMIT` (requests per window). */
-  limit: number;
-  now: number;
-  /** End of a block the server announced with `429 Retry-After` (ms), if any. */
-  blockedUntil?: number;
-  /** Window length (default one hour, as the server). */
-  windowMs?: number;
-  /**
-   * Guard around window boundaries for clock skew and transit time (default 5 s): the pacer never
-   * sends within this margin of a window's end, so the server cannot count a request in a window the
-   * pacer did not.
-   */
-  marginMs?: number;
-  /**
-   * The server's own count, from its headers: other clients of the organization spend the same
-   * budget, so while its window lasts the pacer trusts `remaining` (less what was sent since) over
-   * its own history, and a lower announced `limit` over the configured one.
-   */
-  server?: ServerWindow;
-}
+export type { PacerInput, ServerWindow } from '../core/ports/postiz-submissions.js';
 
 const HOUR = 3_600_000;
 

@@ -1,7 +1,6 @@
 import { sql, type Generated, type Kysely, type Transaction } from 'kysely';
 import { PublishError } from '../core/publish-error.js';
-import { nextPostAt, type ServerWindow } from '../postiz/postiz-pacer.js';
-import type { SubmissionIntent, SubmissionRecord, SubmissionStore, SubmittedMedia } from '../postiz/postiz-submission-store.js';
+import type { PacerInput, ServerWindow, SubmissionIntent, SubmissionRecord, SubmissionStore, SubmittedMedia } from '../core/ports/postiz-submissions.js';
 import type { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 
@@ -54,14 +53,18 @@ export class KyselySubmissionStore implements SubmissionStore {
    * @param options - `postsPerHour`: when set, `recordIntent` re-checks the pacer inside its
    *   transaction (serialized per organization: SQLite's write lock, a PostgreSQL advisory lock) and
    *   throws a `quota` PublishError (`POSTIZ_PACED`, `deferUntil`) instead of recording a send the
-   *   window has no room for, so several worker processes together never exceed the limit.
+   *   window has no room for, so several worker processes together never exceed the limit. It asks
+   *   `nextPostAt` (the Postiz pacer, injected by the wiring so the store does not depend on the
+   *   adapter) when the next send may go.
    */
   constructor(
     private readonly store: KyselyStore,
     readonly org: string,
     private readonly now: () => number = Date.now,
-    private readonly options: { postsPerHour?: number } = {},
-  ) {}
+    private readonly options: { postsPerHour?: number; nextPostAt?: (input: PacerInput) => number } = {},
+  ) {
+    if (options.postsPerHour && !options.nextPostAt) throw new Error('KyselySubmissionStore: postsPerHour needs nextPostAt (the Postiz pacer)');
+  }
 
   get #db(): Kysely<PostizDb> {
     return this.store.db.withTables<{ postiz_submissions: PostizSubmissionsTable; postiz_sends: PostizSendsTable }>();
@@ -134,7 +137,7 @@ export class KyselySubmissionStore implements SubmissionStore {
     // Another worker's clock may be a little ahead: judge at the latest send seen, so its sends count.
     const now = Math.max(at, ...history);
     const server = window ? (JSON.parse(window.value) as ServerWindow) : undefined;
-    const slot = nextPostAt({ history, limit, now, ...(blocked ? { blockedUntil: Number(blocked.value) } : {}), ...(server ? { server } : {}) });
+    const slot = this.options.nextPostAt!({ history, limit, now, ...(blocked ? { blockedUntil: Number(blocked.value) } : {}), ...(server ? { server } : {}) });
     if (slot > now) {
       throw new PublishError(`Postiz: paced under the hourly limit (another worker took the slot); next submission at ${new Date(slot).toISOString()}`, {
         platform: 'postiz', code: 'POSTIZ_PACED', kind: 'quota', deferUntil: slot,

@@ -6,7 +6,7 @@ import { Engine, type EngineActivity, type EngineOptions } from '../core/engine/
 import type { Logger } from '../core/ports/notifier.js';
 import { LocalDispatcher } from '../dispatch/local/local-dispatcher.js';
 import { WebhookNotifier } from '../notify/webhook-notifier.js';
-import { postizAdapterFor } from '../postiz/postiz-app.js';
+import { postizAdapterFor } from '../app/postiz-wiring.js';
 import type { MediaUrlSigner } from '../media/signed-url.js';
 import { startMediaServer, type MediaServer } from './media-server.js';
 import type { SandboxUrls } from '../sandbox/sandbox-urls.js';

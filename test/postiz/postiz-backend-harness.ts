@@ -9,7 +9,7 @@ import { FakeClock } from '../../src/core/clock.js';
 import { Engine } from '../../src/core/engine/engine.js';
 import type { NotificationType, Notifier } from '../../src/core/ports/notifier.js';
 import { probeMp4 } from '../../src/media/probe.js';
-import { clipMediaInfo, postizAdapterFor } from '../../src/postiz/postiz-app.js';
+import { clipMediaInfo, postizAdapterFor } from '../../src/app/postiz-wiring.js';
 import { listPostizChannelAccounts, postizOrgKey, resolvePostizTargets, syncPostizChannels } from '../../src/postiz/postiz-channels.js';
 import { PostizClient } from '../../src/postiz/postiz-client.js';
 import { sandboxPostizConfig } from '../../src/postiz/postiz-config.js';

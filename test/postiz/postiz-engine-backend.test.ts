@@ -6,7 +6,7 @@ import { syncPostizChannels } from '../../src/postiz/postiz-channels.js';
 import { openApp } from '../../src/app/open-app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { Engine } from '../../src/core/engine/engine.js';
-import { clipMediaInfo, postizAdapterFor } from '../../src/postiz/postiz-app.js';
+import { clipMediaInfo, postizAdapterFor } from '../../src/app/postiz-wiring.js';
 import { PostizClient } from '../../src/postiz/postiz-client.js';
 import { sandboxPostizConfig } from '../../src/postiz/postiz-config.js';
 import { backendHarness, HOUR, START, type BackendHarness } from './postiz-backend-harness.js';

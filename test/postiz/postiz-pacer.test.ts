@@ -10,6 +10,17 @@ const T0 = Date.UTC(2025, 11, 1, 9, 0, 0);
 const HOUR = 3_600_000;
 
 describe('postiz pacer', () => {
+  it("trusts the server's X-RateLimit window: Remaining 0 waits for its reset, a lower Limit wins", () => {
+    const server = { limit: 5, remaining: 1, resetAt: T0 + 20 * 60_000, at: T0 + 1_000 };
+    // One left by the server's count (other clients spent the rest), none by our own history.
+    expect(nextPostAt({ history: [T0], limit: 30, now: T0 + 2_000, server })).toBe(T0 + 2_000);
+    expect(nextPostAt({ history: [T0, T0 + 2_000], limit: 30, now: T0 + 3_000, server })).toBe(T0 + 20 * 60_000 + 5_000);
+    expect(nextPostAt({ history: [T0], limit: 30, now: T0 + 2_000, server: { ...server, remaining: 0 } })).toBe(T0 + 20 * 60_000 + 5_000);
+    // After the server's reset its old figure no longer applies, but its lower limit does.
+    const five = Array.from({ length: 5 }, (_, i) => T0 + HOUR + i);
+    expect(nextPostAt({ history: five, limit: 30, now: T0 + HOUR + 10, server: { ...server, remaining: 0 } })).toBe(T0 + 2 * HOUR + 5_000);
+  });
+
   it('lets 30 go in a window, then waits for the window end plus the margin', () => {
     const history = Array.from({ length: 30 }, (_, i) => T0 + i * 1000);
     expect(nextPostAt({ history: history.slice(0, 29), limit: 30, now: T0 + 29_000 })).toBe(T0 + 29_000);

@@ -3,6 +3,7 @@ import { FakeClock } from '../../src/core/clock.js';
 import { PostizClient } from '../../src/postiz/postiz-client.js';
 import { sandboxPostizConfig } from '../../src/postiz/postiz-config.js';
 import { PostizSubmitter } from '../../src/postiz/postiz-submit.js';
+import { nextPostAt } from '../../src/postiz/postiz-pacer.js';
 import { createPostizEmulator, type PostizEmulator } from '../../src/sandbox/postiz/postiz-emulator.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -90,8 +91,8 @@ describe.each(targets)('KyselySubmissionStore on $name', (target) => {
   });
 
   it('with postsPerHour, two processes racing for the last slot: exactly one records its send, the other is deferred', async () => {
-    const a = new KyselySubmissionStore(store, 'org', () => T0, { postsPerHour: 1 });
-    const b = new KyselySubmissionStore(await reopen(), 'org', () => T0, { postsPerHour: 1 });
+    const a = new KyselySubmissionStore(store, 'org', () => T0, { postsPerHour: 1, nextPostAt });
+    const b = new KyselySubmissionStore(await reopen(), 'org', () => T0, { postsPerHour: 1, nextPostAt });
     const intent = (at: number) => ({ at, date: T0 + 3_600_000, channelIds: ['c'] });
     for (const [round, at] of [T0, T0 + 2 * 3_600_000, T0 + 4 * 3_600_000].entries()) {
       const calls = [() => a.recordIntent(`a${round}`, intent(at)), () => b.recordIntent(`b${round}`, intent(at))];

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { listPostizChannelAccounts, platformOfProvider, syncPostizChannels } from '../../postiz/postiz-channels.js';
-import { postizClientFor } from '../../postiz/postiz-app.js';
+import { postizClientFor } from '../../app/postiz-wiring.js';
 import { table } from '../format.js';
 import type { CliContext } from '../cli-context.js';
 

@@ -5,7 +5,7 @@ import { Engine } from '../../core/engine/engine.js';
 import { isInputError } from '../../core/input-error.js';
 import { isFinalState } from '../../core/post-state.js';
 import type { PostRecord, Store } from '../../core/ports/store.js';
-import { clipMediaInfo, postizAdapterFor, postizClientFor } from '../../postiz/postiz-app.js';
+import { clipMediaInfo, postizAdapterFor, postizClientFor } from '../../app/postiz-wiring.js';
 import { listPostizChannelAccounts, platformOfProvider, postizOrgKey, resolvePostizTargets, syncPostizChannels } from '../../postiz/postiz-channels.js';
 import { postEtas } from '../../postiz/postiz-pacer.js';
 import { KyselySubmissionStore } from '../../store/postiz-submission-store.js';

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { runDemo } from '../../app/run-demo.js';
 import { InputError } from '../../core/input-error.js';
 import { isFinalState } from '../../core/post-state.js';
 import { PLATFORM_IDS } from '../../core/platform-id.js';
-import { startSandbox } from '../../sandbox/start-sandbox.js';
 import { SANDBOX_APPS_SETTING, SANDBOX_URLS_SETTING } from '../../sandbox/sandbox-urls.js';
 import { platformAppsFromEnv } from '../../app/platform-apps.js';
 import { createLogger } from '../../worker/pino-logger.js';
@@ -79,6 +77,8 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
       run(async (ctx) => {
         const portBase = flags.portBase === undefined ? undefined : Number(flags.portBase);
         if (portBase !== undefined && (!Number.isInteger(portBase) || portBase < 1 || portBase > 65_000)) throw new InputError('PORT_INVALID', `--port-base "${flags.portBase}" is not a port`, 'e.g. --port-base 7100', '--port-base');
+        // Loaded on demand (as the demo below): the emulators are not a worker's business, nor its RSS.
+        const { startSandbox } = await import('../../sandbox/start-sandbox.js');
         const sandbox = await startSandbox({ ...(portBase ? { portBase } : {}), processingMs: Number(flags.processingMs) });
         const app = await ctx.app();
         await app.store.setSetting(SANDBOX_URLS_SETTING, JSON.stringify(sandbox.urls), app.clock.now());
@@ -132,6 +132,7 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
         if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InputError('PORT_INVALID', `--port "${flags.port}" is not a port`, 'e.g. --port 8080', '--port');
         const logger = createLogger('warn'); // the demo prints its own summary
         const view = ctx.isTTY ? new ProgressView(process.stderr) : undefined;
+        const { runDemo } = await import('../../app/run-demo.js');
         const result = await runDemo({
           intervalSec,
           logger: view ? view.logger(logger) : logger,

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { AdapterAccount, Credentials, PlatformAdapter, PublishContext, StepResult } from '../../core/ports/platform-adapter.js';
 import { PublishError } from '../../core/publish-error.js';
-import type { HttpOptions } from '../shared/http.js';
+import type { HttpOptions } from '../../http/http.js';
 import { TikTokClient, type TikTokPostInfo } from './tiktok-client.js';
 import type { TikTokConfig } from './tiktok-config.js';
 import { readTikTokCredentials, refreshTikTokToken, tiktokCredentials } from './tiktok-oauth.js';

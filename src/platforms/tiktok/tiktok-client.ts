@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { request } from 'undici';
 import type { Clock } from '../../core/clock.js';
 import { PublishError } from '../../core/publish-error.js';
-import { describeNetworkError, httpRequest, parseJsonLossless, type HttpOptions } from '../shared/http.js';
+import { describeNetworkError, httpRequest, parseJsonLossless, type HttpOptions } from '../../http/http.js';
 import type { ChunkReader } from '../shared/chunk-reader.js';
 import type { TikTokConfig } from './tiktok-config.js';
 import { classifyTikTokError, type ClassifyContext } from './tiktok-errors.js';

@@ -1,5 +1,5 @@
 import { PublishError, type ErrorKind } from '../../core/publish-error.js';
-import { parseRetryAfter } from '../shared/http.js';
+import { parseRetryAfter } from '../../http/http.js';
 
 /** A failed TikTok answer, as the client read it (no token or URL in it). */
 export interface TikTokFailure {

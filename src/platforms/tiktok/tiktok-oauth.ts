@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { Credentials } from '../../core/ports/platform-adapter.js';
 import { PublishError } from '../../core/publish-error.js';
-import { httpRequest, parseJsonLossless, type HttpOptions } from '../shared/http.js';
+import { httpRequest, parseJsonLossless, type HttpOptions } from '../../http/http.js';
 import type { TikTokConfig } from './tiktok-config.js';
 import { classifyTikTokOAuthError } from './tiktok-errors.js';
 

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { parseJsonLossless } from '../shared/http.js';
+import { parseJsonLossless } from '../../http/http.js';
 
 /** A verified TikTok webhook; `content` is parsed from its JSON-in-a-string form, big ids as strings. */
 export interface TikTokWebhookEvent {

@@ -6,13 +6,14 @@ import type { MediaInfo, PlatformAdapter } from '../core/ports/platform-adapter.
 import type { AccountRecord, ClipRecord } from '../core/ports/store.js';
 import { clipFileFor } from '../core/clips/clip-file-for.js';
 import type { PlatformId } from '../core/platform-id.js';
-import type { App } from '../app/open-app.js';
-import type { HttpOptions } from '../platforms/shared/http.js';
+import type { App } from './open-app.js';
+import type { HttpOptions } from '../http/http.js';
 import { KyselySubmissionStore } from '../store/postiz-submission-store.js';
-import { createPostizAdapter, type PostizAdapter, type PostizAdapterOptions } from './postiz-adapter.js';
-import { postizOrgKey } from './postiz-channels.js';
-import { PostizClient } from './postiz-client.js';
-import { postizConfig, type PostizConfig } from './postiz-config.js';
+import { createPostizAdapter, type PostizAdapter, type PostizAdapterOptions } from '../postiz/postiz-adapter.js';
+import { postizOrgKey } from '../postiz/postiz-channels.js';
+import { nextPostAt } from '../postiz/postiz-pacer.js';
+import { PostizClient } from '../postiz/postiz-client.js';
+import { postizConfig, type PostizConfig } from '../postiz/postiz-config.js';
 
 /** The Postiz client of the app's config (`CLIPCAST_POSTIZ_URL`, `CLIPCAST_POSTIZ_API_KEY`); throws `InputError` when unset. */
 export function postizClientFor(app: Pick<App, 'config' | 'clock'>, overrides: Partial<PostizConfig> = {}, http?: HttpOptions): PostizClient {
@@ -51,7 +52,7 @@ export function postizAdapterFor(app: App, options: PostizAppOptions = {}): (acc
     return createPostizAdapter({
       client,
       store: app.store,
-      submissions: new KyselySubmissionStore(app.store, postizOrgKey(client.config), () => app.clock.now(), { postsPerHour: options.adapter?.postsPerHour ?? client.config.postsPerHour }),
+      submissions: new KyselySubmissionStore(app.store, postizOrgKey(client.config), () => app.clock.now(), { postsPerHour: options.adapter?.postsPerHour ?? client.config.postsPerHour, nextPostAt }),
       accounts: app.accounts,
       clock: app.clock,
       ...(notifier ? { onStuck: (info) => notifier.notify('post.stuck', { ...info }) } : {}),
