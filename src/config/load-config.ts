@@ -25,6 +25,8 @@ export interface ClipcastConfig {
   postizApiKey: string | undefined;
   /** Log level (env `CLIPCAST_LOG_LEVEL`, default `info`). */
   logLevel: string;
+  /** Log lines: `auto` (readable on a terminal, JSON otherwise), `json` or `pretty` (env `CLIPCAST_LOG_FORMAT`, default `auto`). */
+  logFormat: 'auto' | 'json' | 'pretty';
 }
 
 /** Reads the config (only shells call this: it reads the environment and the file system). */
@@ -43,7 +45,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
     postizUrl: pick('postizUrl', 'CLIPCAST_POSTIZ_URL'),
     postizApiKey: pick('postizApiKey', 'CLIPCAST_POSTIZ_API_KEY'),
     logLevel: pick('logLevel', 'CLIPCAST_LOG_LEVEL') ?? 'info',
+    logFormat: logFormatOf(pick('logFormat', 'CLIPCAST_LOG_FORMAT')),
   });
+}
+
+function logFormatOf(text: string | undefined): ClipcastConfig['logFormat'] {
+  if (text === undefined || text === 'auto' || text === 'json' || text === 'pretty') return text ?? 'auto';
+  throw new InputError('LOG_FORMAT_INVALID', `log format (CLIPCAST_LOG_FORMAT or logFormat in config.json) "${text}" is not auto, json or pretty`, 'set CLIPCAST_LOG_FORMAT (or logFormat in config.json) to auto, json or pretty', 'CLIPCAST_LOG_FORMAT');
 }
 
 function readConfigFile(path: string): Partial<ClipcastConfig> {

@@ -5,7 +5,6 @@ import { isFinalState } from '../../core/post-state.js';
 import { PLATFORM_IDS } from '../../core/platform-id.js';
 import { startSandbox } from '../../sandbox/start-sandbox.js';
 import { SANDBOX_URLS_SETTING } from '../../sandbox/sandbox-urls.js';
-import { createLogger } from '../../worker/pino-logger.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { table } from '../format.js';
 import type { CliContext } from '../cli-context.js';
@@ -35,7 +34,7 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
         const leaseMs = Number(flags.leaseMs);
         if (!Number.isInteger(leaseMs) || leaseMs < 1_000) throw new InputError('LEASE_INVALID', `--lease-ms "${flags.leaseMs}" is not a whole number of milliseconds ≥ 1000`, 'e.g. --lease-ms 60000', '--lease-ms');
         const app = await ctx.app();
-        const logger = createLogger(ctx.config().logLevel);
+        const logger = await ctx.logger();
         const view = ctx.isTTY ? new ProgressView(process.stderr) : undefined;
         const worker = await createWorker({ app, logger: view ? view.logger(logger) : logger, concurrency, perAccount, perPlatform, engine: { leaseMs }, ...(flags.ignoreQuota ? { ignoreQuota: true } : {}), ...(view ? { onActivity: (a) => view.activity(a) } : {}) });
         const stop = () => worker.stop();
@@ -114,7 +113,7 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
       run(async (ctx) => {
         const intervalSec = Number(flags.interval);
         if (!Number.isFinite(intervalSec) || intervalSec < 1) throw new InputError('INTERVAL_INVALID', `--interval "${flags.interval}" is not a number of seconds ≥ 1`, 'e.g. --interval 3', '--interval');
-        const logger = createLogger('warn'); // the demo prints its own summary
+        const logger = await ctx.logger('warn'); // the demo prints its own summary
         const view = ctx.isTTY ? new ProgressView(process.stderr) : undefined;
         const result = await runDemo({
           intervalSec,

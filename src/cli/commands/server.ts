@@ -9,7 +9,6 @@ import { coreCampaignCreator } from '../../server/core-campaigns.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../server/api-keys.js';
 import { platformWebhookSinks } from '../../server/platform-webhooks.js';
 import { startServer } from '../../server/build-server.js';
-import { createLogger } from '../../worker/pino-logger.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { iso, table } from '../format.js';
 import type { CliContext } from '../cli-context.js';
@@ -28,7 +27,7 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
         if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InputError('PORT_INVALID', `--port "${flags.port}" is not a port`, 'e.g. --port 8080', '--port');
         const app = await ctx.app();
         const env = ctx.env;
-        const logger = createLogger(ctx.config().logLevel);
+        const logger = await ctx.logger();
         const sandboxText = await app.store.getSetting(SANDBOX_URLS_SETTING);
         const sandbox = sandboxText && sandboxText !== '{}' ? (JSON.parse(sandboxText) as SandboxUrls) : undefined;
         const apps = oauthAppsFromEnv(env);
