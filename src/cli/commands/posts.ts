@@ -37,10 +37,19 @@ export function registerPosts(program: Command, run: (fn: (ctx: CliContext) => P
       const p = await app.store.getPost(id);
       if (!p) throw new NotFoundError(`post ${id} not found (see clipcast posts list)`);
       const events = await app.store.listEvents({ postId: id });
-      ctx.print({ post: postJson(p), events: events.map((e) => ({ seq: e.seq, at: iso(e.at), type: e.type, data: e.data })) }, () => [
+      const sent = p.state === 'published' ? 'sent' : 'to send';
+      const visibility = [...events].reverse().find((e) => typeof e.data.detail === 'string' && /^published /.test(e.data.detail));
+      ctx.print({ post: postJson(p), content: p.content, events: events.map((e) => ({ seq: e.seq, at: iso(e.at), type: e.type, data: e.data })) }, () => [
         `post ${p.id}: clip ${p.clipId} on ${p.platform}, ${p.state}, planned ${iso(p.scheduledAt)}, attempt ${p.attempt}`,
         ...(p.permalink ? [`  permalink: ${p.permalink}`] : []),
+        ...(visibility ? [`  visibility: ${String(visibility.data.detail)}`] : []),
         ...(p.lastError ? [`  last error: ${p.lastError.code}: ${p.lastError.message}`] : []),
+        `${sent}:`,
+        ...(p.content.title ? [`  title: ${p.content.title}`] : []),
+        ...p.content.caption.split('\n').map((l, i) => `  ${i ? '         ' : 'caption: '}${l}`),
+        ...(p.content.tags?.length ? [`  tags: ${p.content.tags.join(', ')}`] : []),
+        ...(p.content.coverTimestampSec !== undefined ? [`  cover at: ${p.content.coverTimestampSec}s`] : []),
+        ...(Object.keys(p.content.options).length ? [`  options: ${Object.entries(p.content.options).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ')}`] : []),
         'history:',
         ...events.map((e) => `  ${iso(e.at)}  ${e.type}  ${describeEvent(e.data)}`),
       ]);
