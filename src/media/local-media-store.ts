@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { copyFile, link, mkdir, open, rename, stat } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { copyFile, link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** A file in the media store. */
@@ -21,24 +22,47 @@ export interface StoredMedia {
  * ```
  */
 export class LocalMediaStore {
+  /** Temp files being written now, and files this process added: what {@link abandon} removes. */
+  #pending = new Set<string>();
+  #added = new Set<string>();
+
   constructor(readonly root: string) {}
 
-  /** Hashes the file (streaming) and stores it once. */
-  async importFile(source: string): Promise<StoredMedia> {
-    const { sha256, size } = await hashFile(source);
+  /** Hashes the file (streaming; `onBytes` hears each chunk read) and stores it once. */
+  async importFile(source: string, options: { onBytes?: (bytes: number) => void } = {}): Promise<StoredMedia> {
+    const { sha256, size } = await hashFile(source, options.onBytes);
     const dir = join(this.root, sha256.slice(0, 2));
     const path = join(dir, `${sha256}.mp4`);
     const existing = await stat(path).catch(() => undefined);
     if (existing?.size === size) return { sha256, path, size };
     await mkdir(dir, { recursive: true });
     const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+    this.#pending.add(tmp);
     try {
-      await link(source, tmp);
-    } catch {
-      await copyFile(source, tmp);
+      try {
+        await link(source, tmp);
+      } catch {
+        await copyFile(source, tmp);
+      }
+      await rename(tmp, path);
+      this.#added.add(path);
+    } catch (error) {
+      await unlink(tmp).catch(() => undefined);
+      throw error;
+    } finally {
+      this.#pending.delete(tmp);
     }
-    await rename(tmp, path);
     return { sha256, path, size };
+  }
+
+  /**
+   * Removes, synchronously (from a signal handler), the temp file being written and every file this
+   * store added in this process: for an import interrupted before anything refers to those files.
+   */
+  abandon(): void {
+    for (const f of [...this.#pending, ...this.#added]) rmSync(f, { force: true });
+    this.#pending.clear();
+    this.#added.clear();
   }
 
   pathOf(sha256: string): string {
@@ -50,7 +74,7 @@ export class LocalMediaStore {
  * sha256 and size of a file, read through one reused 1 MiB buffer: no garbage per chunk, so memory
  * stays flat however large the file (a read stream allocates a new buffer per chunk).
  */
-export async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
+export async function hashFile(path: string, onBytes?: (bytes: number) => void): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   const buffer = Buffer.allocUnsafe(1024 * 1024);
   const handle = await open(path, 'r');
@@ -61,6 +85,7 @@ export async function hashFile(path: string): Promise<{ sha256: string; size: nu
       if (bytesRead === 0) break;
       hash.update(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
       size += bytesRead;
+      onBytes?.(bytesRead);
     }
   } finally {
     await handle.close();

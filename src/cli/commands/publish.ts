@@ -70,7 +70,7 @@ export function registerPublish(program: Command, run: (fn: (ctx: CliContext) =>
             return;
           }
         }
-        const result = await createCampaign({ store: app.store, now: () => app.clock.now(), newId: app.newId, importMedia: (f) => app.media.importFile(f) }, preview);
+        const result = await importAndCreate(ctx, app, preview);
         // Postiz: progress and the pacer's ETA of the last submission; --wait submits in the foreground.
         const postiz = request.backend === 'postiz' ? await (flags.wait ? waitForSubmissions(ctx, app, result.campaign.id) : postizProgress(app, result.campaign.id)) : undefined;
         ctx.print(
@@ -110,6 +110,65 @@ export function registerPublish(program: Command, run: (fn: (ctx: CliContext) =>
         if (errors) process.exitCode = 1;
       }),
     );
+}
+
+/**
+ * Imports the clips (progress on a terminal: clip n/N, bytes, speed) and writes the campaign. Ctrl-C
+ * while importing removes the partial and the newly imported files (nothing refers to them yet) and
+ * exits 130; once the rows are being written it no longer interferes.
+ */
+async function importAndCreate(ctx: CliContext, app: App, preview: CampaignPreview) {
+  const files = new Set(preview.posts.map((p) => p.clipId));
+  const clips = preview.source.clips.filter((c) => files.has(c.clipId));
+  const total = clips.reduce((n, c) => {
+    const probe = preview.probes.get(c.clipId);
+    return n + (probe?.ok ? probe.size : 0);
+  }, 0);
+  const started = Date.now();
+  let done = 0;
+  let index = 0;
+  let lastDraw = 0;
+  const show = ctx.isTTY && !ctx.json;
+  const draw = (force = false) => {
+    const now = Date.now();
+    if (!show || (!force && now - lastDraw < 100)) return;
+    lastDraw = now;
+    const rate = done / Math.max(0.001, (now - started) / 1000);
+    ctx.err.write(`\r\x1b[2KImporting clip ${index}/${clips.length}: ${(done / 1e9).toFixed(2)}${total ? `/${(total / 1e9).toFixed(2)}` : ''} GB, ${(rate / 1e6).toFixed(0)} MB/s`);
+  };
+  const onInterrupt = () => {
+    app.media.abandon();
+    if (show) ctx.err.write('\r\x1b[2K');
+    ctx.err.write('Interrupted while importing: nothing written, partial files removed.\n');
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onInterrupt);
+  const stopListening = () => {
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  };
+  try {
+    return await createCampaign(
+      {
+        store: app.store,
+        now: () => app.clock.now(),
+        newId: app.newId,
+        importMedia: (f) => {
+          index++;
+          draw(true);
+          return app.media.importFile(f, { onBytes: (n) => ((done += n), draw()) });
+        },
+        beforeWrite: () => {
+          stopListening();
+          if (show) ctx.err.write(`\r\x1b[2KImported ${clips.length} clip(s), ${(done / 1e9).toFixed(2)} GB in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+        },
+      },
+      preview,
+    );
+  } finally {
+    stopListening();
+  }
 }
 
 async function completeRequest(ctx: CliContext, dir: string, flags: PublishFlags): Promise<CampaignRequest> {

@@ -8,6 +8,8 @@ export interface CreateDeps {
   newId: (prefix: string) => string;
   /** Copies a clip into the media store (content-addressed) and returns where it is. */
   importMedia: (file: string) => Promise<{ sha256: string; path: string; size: number }>;
+  /** Called once every clip is imported, just before the rows are written (a shell's Ctrl-C cleanup ends there). */
+  beforeWrite?: () => void;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function createCampaign(deps: CreateDeps, preview: CampaignPreview)
       content: p.content,
     })),
   };
+  deps.beforeWrite?.();
   const result = await deps.store.createCampaign(input, deps.now());
   return { ...result, posts: result.created ? input.posts.length : 0 };
 }
