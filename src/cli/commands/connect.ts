@@ -89,7 +89,7 @@ export function registerConnect(accounts: Command, run: (fn: (ctx: CliContext) =
           if (existing) {
             await app.accounts.saveCredentials(existing.id, connected.credentials as Record<string, string>);
             const resumed = await app.store.resumeAccountPosts(existing.id, app.clock.now());
-            ctx.print({ account: { id: existing.id, platform, handle: existing.handle, reconnected: true, resumed_posts: resumed } }, () => `Reconnected ${platform} account ${existing.handle} (${existing.id}); ${resumed} waiting post(s) resumed.`);
+            ctx.print({ account: { id: existing.id, platform, handle: existing.handle, reconnected: true, resumedPosts: resumed } }, () => `Reconnected ${platform} account ${existing.handle} (${existing.id}); ${resumed} waiting post(s) resumed.`);
           } else {
             const view = await app.accounts.add({ platform, handle: connected.handle, externalId: connected.externalId ?? null, displayName: connected.displayName ?? null, credentials: connected.credentials, sandbox: !!sandbox });
             ctx.print({ account: view }, () => `Connected ${platform} account ${view.handle} (${view.id}); tokens stored encrypted.`);

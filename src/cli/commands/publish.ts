@@ -97,14 +97,14 @@ export function registerPublish(program: Command, run: (fn: (ctx: CliContext) =>
           { accounts: app.accounts, store: app.store, now: () => app.clock.now(), probe: (f) => probeMp4(f), defaultTimezone: systemZone() },
           { source: dir, targets: [flags.platforms], startDate: 'now', interval: '1h', dryRun: true },
         );
-        const findings = preview.findings.map((f) => ({ clip_id: f.clipId, platform: f.platform, severity: f.severity, field: f.field, code: f.code, message: f.message }));
-        const problems = preview.source.problems.map((p) => ({ clip_id: p.clipId, severity: p.severity, code: p.code, message: p.message }));
-        const probeErrors = [...preview.probes].filter(([, p]) => !p.ok).map(([id, p]) => ({ clip_id: id, severity: 'error', code: p.ok ? '' : p.error.code, message: p.ok ? '' : p.error.message }));
+        const findings = preview.findings.map((f) => ({ clipId: f.clipId, platform: f.platform, severity: f.severity, field: f.field, code: f.code, message: f.message }));
+        const problems = preview.source.problems.map((p) => ({ clipId: p.clipId, severity: p.severity, code: p.code, message: p.message }));
+        const probeErrors = [...preview.probes].filter(([, p]) => !p.ok).map(([id, p]) => ({ clipId: id, severity: 'error', code: p.ok ? '' : p.error.code, message: p.ok ? '' : p.error.message }));
         const errors = [...findings, ...problems, ...probeErrors].filter((f) => f.severity === 'error').length;
-        ctx.print({ clips: preview.source.clips.length, problems, probe_errors: probeErrors, findings, errors }, () => [
+        ctx.print({ clips: preview.source.clips.length, problems, probeErrors: probeErrors, findings, errors }, () => [
           `${preview.source.clips.length} clips in ${preview.source.root}`,
-          ...[...problems, ...probeErrors].map((p) => `  ${p.severity.padEnd(7)} clip ${p.clip_id ?? '-'}: ${p.message}`),
-          ...findings.map((f) => `  ${f.severity.padEnd(7)} clip ${f.clip_id} ${f.platform}: ${f.message}`),
+          ...[...problems, ...probeErrors].map((p) => `  ${p.severity.padEnd(7)} clip ${p.clipId ?? '-'}: ${p.message}`),
+          ...findings.map((f) => `  ${f.severity.padEnd(7)} clip ${f.clipId} ${f.platform}: ${f.message}`),
           errors ? `${errors} error(s): those clips are skipped on those platforms.` : 'No errors.',
         ]);
         if (errors) process.exitCode = 1;
@@ -235,9 +235,9 @@ async function addAccountWarnings(app: App, preview: CampaignPreview): Promise<v
 function previewJson(p: CampaignPreview) {
   return {
     timezone: p.timezone,
-    posts: p.posts.map((x) => ({ clip_id: x.clipId, platform: x.platform, account: x.handle ?? x.accountId, scheduled_at: iso(x.scheduledAt), ...(x.content.title ? { title: x.content.title } : {}), caption: x.content.caption, ...(x.shifted ? { shifted_from: iso(x.shifted.from), shift_reason: x.shifted.reason } : {}) })),
-    skipped: p.skipped.map((s) => ({ clip_id: s.clipId, ...(s.platform ? { platform: s.platform } : {}), reason: s.reason })),
-    warnings: p.findings.filter((f) => f.severity === 'warning').map((f) => ({ clip_id: f.clipId, platform: f.platform, message: f.message })),
+    posts: p.posts.map((x) => ({ clipId: x.clipId, platform: x.platform, account: x.handle ?? x.accountId, scheduledAt: iso(x.scheduledAt), ...(x.content.title ? { title: x.content.title } : {}), caption: x.content.caption, ...(x.shifted ? { shiftedFrom: iso(x.shifted.from), shiftReason: x.shifted.reason } : {}) })),
+    skipped: p.skipped.map((s) => ({ clipId: s.clipId, ...(s.platform ? { platform: s.platform } : {}), reason: s.reason })),
+    warnings: p.findings.filter((f) => f.severity === 'warning').map((f) => ({ clipId: f.clipId, platform: f.platform, message: f.message })),
     notes: p.plan.notes,
   };
 }

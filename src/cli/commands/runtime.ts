@@ -89,7 +89,7 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
             accounts.push({ id: account.id, platform, handle: account.handle });
           }
         }
-        ctx.print({ sandbox: sandbox.urls, postiz_api_key: sandbox.postiz.apiKey, accounts: accounts.map((a) => ({ id: a.id, platform: a.platform, handle: a.handle })) }, () => [
+        ctx.print({ sandbox: sandbox.urls, postizApiKey: sandbox.postiz.apiKey, accounts: accounts.map((a) => ({ id: a.id, platform: a.platform, handle: a.handle })) }, () => [
           'Sandbox emulators (Ctrl-C to stop):',
           ...table(Object.entries(sandbox.urls).map(([k, v]) => [`  ${k}`, v])),
           `Sandbox accounts: ${accounts.map((a) => `${a.platform}:${a.handle}`).join(', ')} (publish with --platforms tiktok,instagram,youtube, then run clipcast worker)`,
@@ -127,9 +127,9 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
         });
         view?.close();
         const published = result.posts.filter((p) => p.state === 'published').length;
-        const once = result.posts.filter((p) => p.published_count === 1).length;
+        const once = result.posts.filter((p) => p.publishedCount === 1).length;
         ctx.print({ posts: result.posts }, () => [
-          ...table([['clip', 'platform', 'state', 'times on platform', 'link'], ...result.posts.map((p) => [String(p.clip_id), p.platform, p.state, String(p.published_count), p.permalink ?? p.error ?? ''])]),
+          ...table([['clip', 'platform', 'state', 'times on platform', 'link'], ...result.posts.map((p) => [String(p.clipId), p.platform, p.state, String(p.publishedCount), p.permalink ?? p.error ?? ''])]),
           `${published} of ${result.posts.length} posts published; the sandbox counted ${once} of them made public exactly once.`,
           '(The sandbox has stopped and the demo\'s temporary data dir is removed; run `clipcast sandbox` to keep emulators running.)',
         ]);
