@@ -3,7 +3,7 @@ import { NotFoundError, StateConflictError } from '../core/ports/store.js';
 import { loadConfig, type ClipcastConfig } from '../config/load-config.js';
 import type { App } from '../app/open-app.js';
 import type { Logger } from '../core/ports/notifier.js';
-import { colorsEnabled } from './colors.js';
+import { colorsEnabled, palette } from './colors.js';
 
 /** Exit codes: 0 ok, 1 failure (bad input, refused change, remote failure), 2 usage (a flag is wrong). */
 export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2 });
@@ -70,16 +70,17 @@ export function createCliContext(options: { json: boolean; env?: NodeJS.ProcessE
 }
 
 /** Prints an error the way every command does and returns the exit code. Never prints a secret: messages are built secret-free. */
-export function reportError(ctx: Pick<CliContext, 'err' | 'json' | 'out'>, error: unknown): number {
+export function reportError(ctx: Pick<CliContext, 'err' | 'json' | 'out'> & { color?: boolean }, error: unknown): number {
+  const paint = palette(ctx.color ?? false);
   if (isInputError(error)) {
     const usage = error.subject?.startsWith('--') ?? false;
     if (ctx.json) ctx.out.write(`${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null, subject: error.subject ?? null } }, null, 2)}\n`);
-    ctx.err.write(`error: ${error.message}\n${error.hint ? `  fix: ${error.hint}\n` : ''}`);
+    ctx.err.write(`${paint.red('error:')} ${error.message}\n${error.hint ? `  ${paint.yellow('fix:')} ${error.hint}\n` : ''}`);
     return usage ? EXIT.usage : EXIT.failure;
   }
   if (error instanceof NotFoundError || error instanceof StateConflictError) {
     if (ctx.json) ctx.out.write(`${JSON.stringify({ error: { code: error.name, message: error.message } }, null, 2)}\n`);
-    ctx.err.write(`error: ${error.message}\n`);
+    ctx.err.write(`${paint.red('error:')} ${error.message}\n`);
     return EXIT.failure;
   }
   if (error instanceof Error && error.name === 'PromptCancelled') {
@@ -88,6 +89,6 @@ export function reportError(ctx: Pick<CliContext, 'err' | 'json' | 'out'>, error
   }
   const message = error instanceof Error ? error.message : String(error);
   if (ctx.json) ctx.out.write(`${JSON.stringify({ error: { code: 'FAILED', message } }, null, 2)}\n`);
-  ctx.err.write(`error: ${message}\n`);
+  ctx.err.write(`${paint.red('error:')} ${message}\n`);
   return EXIT.failure;
 }
