@@ -21,12 +21,12 @@ export const EXAMPLE_CAMPAIGN_DIR = resolve(fileURLToPath(import.meta.url), '../
 
 /** One line of the demo's result. */
 export interface DemoPost {
-  clip_id: number;
+  clipId: number;
   platform: PlatformId;
   state: PostState;
   permalink: string | null;
   /** How many times the platform's emulator made this clip public (exactly once means 1). */
-  published_count: number;
+  publishedCount: number;
   error?: string;
 }
 
@@ -131,7 +131,7 @@ export async function runDemo(options: DemoOptions): Promise<{ home: string; pos
     return {
       home,
       sandbox: sandbox.urls,
-      posts: posts.map((p) => ({ clip_id: p.clipId, platform: p.platform, state: p.state, permalink: p.permalink, published_count: countOf(p.platform, clips.get(p.clipRowId)!.mediaSha256), ...(p.lastError && p.state !== 'published' ? { error: p.lastError.message } : {}) })),
+      posts: posts.map((p) => ({ clipId: p.clipId, platform: p.platform, state: p.state, permalink: p.permalink, publishedCount: countOf(p.platform, clips.get(p.clipRowId)!.mediaSha256), ...(p.lastError && p.state !== 'published' ? { error: p.lastError.message } : {}) })),
     };
   } finally {
     await sandbox.close();

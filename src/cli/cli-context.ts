@@ -2,7 +2,8 @@ import { isInputError } from '../core/input-error.js';
 import { NotFoundError, StateConflictError } from '../core/ports/store.js';
 import { loadConfig, type ClipcastConfig } from '../config/load-config.js';
 import type { App } from '../app/open-app.js';
-import { colorsEnabled } from './colors.js';
+import type { Logger } from '../core/ports/notifier.js';
+import { colorsEnabled, palette } from './colors.js';
 
 /** Exit codes: 0 ok, 1 failure (bad input, refused change, remote failure), 2 usage (a flag is wrong). */
 export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2 });
@@ -22,6 +23,8 @@ export interface CliContext {
   app(): Promise<App>;
   /** The app for a command that only reads: on a machine with no data dir, an empty in-memory one (nothing is created). */
   readApp(): Promise<App>;
+  /** The log of a long-running command: readable lines on a terminal; JSON when piped, with --json, or when configured. */
+  logger(level?: string): Promise<Logger & { flush(): void }>;
   /** Prints `data` as JSON with --json, else the human lines. */
   print(data: unknown, human: () => string | string[]): void;
   close(): Promise<void>;
@@ -46,6 +49,12 @@ export function createCliContext(options: { json: boolean; env?: NodeJS.ProcessE
     // The store and its driver load with the first command that needs them (start-up time).
     app: () => (app ??= import('../app/open-app.js').then((m) => m.openApp(ctx.config()))),
     readApp: () => (app ??= import('../app/open-app.js').then((m) => m.openApp(ctx.config(), { readOnlyIfMissing: true }))),
+    async logger(level) {
+      const { createLogger } = await import('../worker/pino-logger.js');
+      const format = ctx.config().logFormat;
+      const pretty = format === 'pretty' || (format === 'auto' && isTTY && !options.json);
+      return createLogger(level ?? ctx.config().logLevel, 2, pretty ? { format: 'pretty', color: colorsEnabled(env, isTTY) } : {});
+    },
     print(data, human) {
       if (options.json) out.write(`${JSON.stringify(data, null, 2)}\n`);
       else {
@@ -62,16 +71,17 @@ export function createCliContext(options: { json: boolean; env?: NodeJS.ProcessE
 }
 
 /** Prints an error the way every command does and returns the exit code. Never prints a secret: messages are built secret-free. */
-export function reportError(ctx: Pick<CliContext, 'err' | 'json' | 'out'>, error: unknown): number {
+export function reportError(ctx: Pick<CliContext, 'err' | 'json' | 'out'> & { color?: boolean }, error: unknown): number {
+  const paint = palette(ctx.color ?? false);
   if (isInputError(error)) {
     const usage = error.subject?.startsWith('--') ?? false;
     if (ctx.json) ctx.out.write(`${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null, subject: error.subject ?? null } }, null, 2)}\n`);
-    ctx.err.write(`error: ${error.message}\n${error.hint ? `  fix: ${error.hint}\n` : ''}`);
+    ctx.err.write(`${paint.red('error:')} ${error.message}\n${error.hint ? `  ${paint.yellow('fix:')} ${error.hint}\n` : ''}`);
     return usage ? EXIT.usage : EXIT.failure;
   }
   if (error instanceof NotFoundError || error instanceof StateConflictError) {
     if (ctx.json) ctx.out.write(`${JSON.stringify({ error: { code: error.name, message: error.message } }, null, 2)}\n`);
-    ctx.err.write(`error: ${error.message}\n`);
+    ctx.err.write(`${paint.red('error:')} ${error.message}\n`);
     return EXIT.failure;
   }
   if (error instanceof Error && error.name === 'PromptCancelled') {
@@ -80,6 +90,6 @@ export function reportError(ctx: Pick<CliContext, 'err' | 'json' | 'out'>, error
   }
   const message = error instanceof Error ? error.message : String(error);
   if (ctx.json) ctx.out.write(`${JSON.stringify({ error: { code: 'FAILED', message } }, null, 2)}\n`);
-  ctx.err.write(`error: ${message}\n`);
+  ctx.err.write(`${paint.red('error:')} ${message}\n`);
   return EXIT.failure;
 }

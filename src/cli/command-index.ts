@@ -36,6 +36,7 @@ const server = async () => (await import('./commands/server.js')).registerServer
 const channels = async () => (await import('./commands/channels.js')).registerChannels;
 const ledger = async () => (await import('./commands/ledger.js')).registerLedger;
 const keys = async () => (await import('./commands/keys.js')).registerKeys;
+const media = async () => (await import('./commands/media.js')).registerMedia;
 
 /** Every top-level command, in help order. */
 export const COMMANDS: readonly CommandEntry[] = [
@@ -53,6 +54,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'serve', term: 'serve [options]', description: 'run the HTTP API (OpenAPI at /docs) and, unless --no-worker, the worker in the same process', load: server },
   { name: 'apikeys', term: 'apikeys', description: 'API keys for the HTTP API (stored hashed; shown once)', load: server },
   { name: 'webhooks', term: 'webhooks', description: 'outgoing notifications (post.published, post.failed, post.deferred, account.needs_reauth, post.stuck)', load: server },
+  { name: 'media', term: 'media', description: 'the clips clipcast keeps in its data dir', load: media },
   { name: 'channels', term: 'channels', description: "the Postiz server's channels (CLIPCAST_POSTIZ_URL, CLIPCAST_POSTIZ_API_KEY); `channels sync` imports them as accounts", load: channels },
 ];
 

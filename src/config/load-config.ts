@@ -37,6 +37,8 @@ export interface ClipcastConfig {
    * clipcast's own folder until the operator says so. The CLI (`publish`) is not limited.
    */
   sourceRoots: readonly string[];
+  /** Log lines: `auto` (readable on a terminal, JSON otherwise), `json` or `pretty` (env `CLIPCAST_LOG_FORMAT`, default `auto`). */
+  logFormat: 'auto' | 'json' | 'pretty';
 }
 
 /** Reads the config (only shells call this: it reads the environment and the file system). */
@@ -59,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
     postizApiLimit: positiveInt(pick('postizApiLimit', 'CLIPCAST_POSTIZ_API_LIMIT'), 'CLIPCAST_POSTIZ_API_LIMIT'),
     logLevel: pick('logLevel', 'CLIPCAST_LOG_LEVEL') ?? 'info',
     sourceRoots: Object.freeze(sourceRootsOf(flags.sourceRoots ?? given(env.CLIPCAST_SOURCE_ROOTS) ?? file.sourceRoots, home)),
+    logFormat: logFormatOf(pick('logFormat', 'CLIPCAST_LOG_FORMAT')),
   });
 }
 
@@ -74,6 +77,11 @@ function positiveInt(value: string | number | undefined, name: string): number |
     throw new InputError('CONFIG_INVALID', `${name} (postizApiLimit) is "${String(value)}", not a whole number ≥ 1`, "set it to the Postiz server's API_LIMIT, e.g. 30", name);
   }
   return n;
+}
+
+function logFormatOf(text: string | undefined): ClipcastConfig['logFormat'] {
+  if (text === undefined || text === 'auto' || text === 'json' || text === 'pretty') return text ?? 'auto';
+  throw new InputError('LOG_FORMAT_INVALID', `log format (CLIPCAST_LOG_FORMAT or logFormat in config.json) "${text}" is not auto, json or pretty`, 'set CLIPCAST_LOG_FORMAT (or logFormat in config.json) to auto, json or pretty', 'CLIPCAST_LOG_FORMAT');
 }
 
 function readConfigFile(path: string): Partial<ClipcastConfig> {

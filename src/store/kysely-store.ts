@@ -237,6 +237,21 @@ export class KyselyStore implements Store {
   }
 
   /**
+   * The media (sha256) some post may still need: clips with a post neither published nor cancelled
+   * (a failed post can be retried). `clipcast media prune` keeps these.
+   */
+  async mediaInUse(): Promise<Set<string>> {
+    const rows = await this.db
+      .selectFrom('clips')
+      .innerJoin('posts', 'posts.clip_row_id', 'clips.id')
+      .select('clips.media_sha256')
+      .distinct()
+      .where('posts.state', 'not in', ['published', 'cancelled'])
+      .execute();
+    return new Set(rows.map((r) => r.media_sha256));
+  }
+
+  /**
    * What a status line shows: posts waiting whose time has come (`dueNow`), when the next waiting one
    * is due (`nextAt`, ms, or null), and every post counted by state. Reads the (state, next_attempt_at) index.
    */

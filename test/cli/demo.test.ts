@@ -7,10 +7,10 @@ describe('clipcast demo (the README\'s main command)', () => {
     try {
       const r = await h.run('--json', 'demo', '--interval', '1');
       expect(r.code).toBe(0);
-      const { posts } = r.json<{ posts: { clip_id: number; platform: string; state: string; permalink: string | null; published_count: number }[] }>();
+      const { posts } = r.json<{ posts: { clipId: number; platform: string; state: string; permalink: string | null; publishedCount: number }[] }>();
       expect(posts).toHaveLength(12);
       for (const p of posts) {
-        expect(p, `${p.platform} ${p.clip_id}`).toMatchObject({ state: 'published', published_count: 1 });
+        expect(p, `${p.platform} ${p.clipId}`).toMatchObject({ state: 'published', publishedCount: 1 });
         expect(p.permalink).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
       }
       expect(new Set(posts.map((p) => p.platform))).toEqual(new Set(['tiktok', 'instagram', 'youtube']));

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliHarness } from '../helpers/cli.js';
@@ -34,5 +34,27 @@ describe('output a person reads', () => {
     expect(next.code).toBe(0);
     expect(next.out.split('\n').filter((l) => l.includes(' tiktok '))).toHaveLength(1);
     expect(next.out).not.toContain('more:');
+  });
+
+  it('media prune removes stored clips only once no post needs them (and leftover .tmp files)', async () => {
+    const creds = join(h.root, 'creds.json');
+    await writeFile(creds, JSON.stringify({ clientKey: 'k', clientSecret: 's', accessToken: 'a' }));
+    await h.run('accounts', 'add', '--platform', 'tiktok', '--handle', '@mine', '--credentials-file', creds);
+    const created = await h.run('--json', 'publish', EXAMPLE_CAMPAIGN, '--start-date', 'now', '--interval', '4h', '--platforms', 'tiktok');
+    const campaignId = created.json<{ campaign: { id: string } }>().campaign.id;
+    await mkdir(join(h.home, 'media', 'ab'), { recursive: true });
+    await writeFile(join(h.home, 'media', 'ab', 'stale.mp4.1.2.tmp'), 'partial');
+    const kept = await h.run('--json', 'media', 'prune', '--grace', '0');
+    expect(kept.json<{ removed: { path: string }[]; kept: number }>()).toMatchObject({ removed: [{ path: join(h.home, 'media', 'ab', 'stale.mp4.1.2.tmp') }], kept: 4 });
+    expect((await h.run('campaigns', 'cancel', campaignId)).code).toBe(0);
+    const dry = await h.run('media', 'prune', '--grace', '0', '--dry-run');
+    expect(dry.out).toContain('Would remove 4 file(s)');
+    const pruned = await h.run('--json', 'media', 'prune', '--grace', '0');
+    expect(pruned.json<{ removed: unknown[]; kept: number }>()).toMatchObject({ kept: 0 });
+    expect(pruned.json<{ removed: unknown[] }>().removed).toHaveLength(4);
+    // Files imported within the grace period are kept (another publish may be writing its rows).
+    await h.run('publish', EXAMPLE_CAMPAIGN, '--start-date', 'now', '--interval', '4h', '--platforms', 'tiktok', '--new');
+    const recent = await h.run('--json', 'media', 'prune');
+    expect(recent.json<{ removed: unknown[]; kept: number }>()).toMatchObject({ removed: [], kept: 4 });
   });
 });

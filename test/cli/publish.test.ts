@@ -25,10 +25,10 @@ describe('clipcast publish / validate / accounts (CLI, real SQLite)', () => {
   it('plans a dry run before any account exists and writes nothing, not even the data dir', async () => {
     const r = await h.run('--json', 'publish', EXAMPLE_CAMPAIGN, '--dry-run', '--start-date', FUTURE, '--timezone', 'Europe/Madrid', '--interval', '4h', '--platforms', 'tiktok,youtube');
     expect(r.code).toBe(0);
-    const plan = r.json<{ posts: { clip_id: number; platform: string; scheduled_at: string }[]; skipped: unknown[] }>();
+    const plan = r.json<{ posts: { clipId: number; platform: string; scheduledAt: string }[]; skipped: unknown[] }>();
     expect(plan.posts).toHaveLength(8);
-    expect(plan.posts[0]).toMatchObject({ clip_id: 1, platform: 'tiktok', scheduled_at: '2030-06-01T07:00:00.000Z' });
-    expect(plan.posts[2]).toMatchObject({ clip_id: 2, scheduled_at: '2030-06-01T11:00:00.000Z' });
+    expect(plan.posts[0]).toMatchObject({ clipId: 1, platform: 'tiktok', scheduledAt: '2030-06-01T07:00:00.000Z' });
+    expect(plan.posts[2]).toMatchObject({ clipId: 2, scheduledAt: '2030-06-01T11:00:00.000Z' });
     expect(plan.skipped).toEqual([]);
     expect(existsSync(h.home)).toBe(false);
   });
@@ -39,7 +39,7 @@ describe('clipcast publish / validate / accounts (CLI, real SQLite)', () => {
     const r = await h.run('--json', 'publish', dir, '--dry-run', '--start-date', FUTURE, '--interval', '1h', '--platforms', 'instagram');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    const plan = r.json<{ posts: unknown[]; skipped: { clip_id: number; reason: string }[] }>();
+    const plan = r.json<{ posts: unknown[]; skipped: { clipId: number; reason: string }[] }>();
     expect(plan.posts.length + plan.skipped.length).toBeGreaterThan(0);
     expect(plan.posts.length).toBeGreaterThan(0);
   });
@@ -106,9 +106,9 @@ describe('clipcast publish / validate / accounts (CLI, real SQLite)', () => {
     const file = join(h.root, 'overrides.json');
     await writeFile(file, JSON.stringify({ 2: { title: 'My own title', options: { youtube: { privacyStatus: 'unlisted' } } } }));
     const r = await h.run('--json', 'publish', EXAMPLE_CAMPAIGN, '--dry-run', '--start-date', FUTURE, '--interval', '4h', '--platforms', 'youtube,tiktok', '--overrides', file);
-    const posts = r.json<{ posts: { clip_id: number; platform: string; title?: string }[] }>().posts;
-    expect(posts.find((p) => p.clip_id === 2 && p.platform === 'youtube')?.title).toBe('My own title');
-    expect(posts.find((p) => p.clip_id === 1 && p.platform === 'youtube')?.title).not.toBe('My own title');
+    const posts = r.json<{ posts: { clipId: number; platform: string; title?: string }[] }>().posts;
+    expect(posts.find((p) => p.clipId === 2 && p.platform === 'youtube')?.title).toBe('My own title');
+    expect(posts.find((p) => p.clipId === 1 && p.platform === 'youtube')?.title).not.toBe('My own title');
     await writeFile(file, JSON.stringify({ 2: { titel: 'typo' } }));
     const bad = await h.run('publish', EXAMPLE_CAMPAIGN, '--dry-run', '--start-date', FUTURE, '--interval', '4h', '--platforms', 'youtube', '--overrides', file);
     expect(bad.code).toBe(2);
@@ -134,11 +134,11 @@ describe('clipcast publish / validate / accounts (CLI, real SQLite)', () => {
     await cp(EXAMPLE_CAMPAIGN, dir, { recursive: true });
     await writeFile(join(dir, '2.mp4'), 'not an mp4 at all');
     const r = await h.run('--json', 'validate', dir, '--platforms', 'tiktok,instagram,youtube');
-    const body = r.json<{ probe_errors: { clip_id: number; message: string }[]; errors: number }>();
-    expect(body.probe_errors.map((p) => p.clip_id)).toEqual([2]);
+    const body = r.json<{ probeErrors: { clipId: number; message: string }[]; errors: number }>();
+    expect(body.probeErrors.map((p) => p.clipId)).toEqual([2]);
     expect(r.code).toBe(1);
     const plan = await h.run('--json', 'publish', dir, '--dry-run', '--start-date', FUTURE, '--interval', '4h', '--platforms', 'tiktok');
-    expect(plan.json<{ skipped: { clip_id: number }[] }>().skipped.map((s) => s.clip_id)).toEqual([2]);
+    expect(plan.json<{ skipped: { clipId: number }[] }>().skipped.map((s) => s.clipId)).toEqual([2]);
   });
 
   it('cancels a campaign, reschedules and cancels posts, and verifies the ledger', async () => {
@@ -146,7 +146,7 @@ describe('clipcast publish / validate / accounts (CLI, real SQLite)', () => {
     const created = (await h.run('--json', 'publish', EXAMPLE_CAMPAIGN, '--start-date', FUTURE, '--interval', '4h', '--platforms', 'tiktok')).json<{ campaign: { id: string } }>();
     const posts = (await h.run('--json', 'posts', 'list')).json<{ posts: { id: string }[] }>().posts;
     const moved = await h.run('--json', 'posts', 'reschedule', posts[0]!.id, '2030-07-01T10:00:00Z');
-    expect(moved.json<{ post: { scheduled_at: string } }>().post.scheduled_at).toBe('2030-07-01T10:00:00.000Z');
+    expect(moved.json<{ post: { scheduledAt: string } }>().post.scheduledAt).toBe('2030-07-01T10:00:00.000Z');
     expect((await h.run('posts', 'cancel', posts[1]!.id)).code).toBe(0);
     expect((await h.run('posts', 'cancel', posts[1]!.id)).code).toBe(1);
     const cancel = await h.run('--json', 'campaigns', 'cancel', created.campaign.id);

@@ -39,9 +39,13 @@ describe('clipcast sandbox + publish + worker, no real credentials (real process
       expect(created.err).toBe('');
       const worker = await h.run('worker', '--until-idle', '--lease-ms', '5000');
       expect(worker.code).toBe(0);
-      const posts = (await h.run('--json', 'posts', 'list')).json<{ posts: { state: string; permalink: string | null }[] }>().posts;
+      const posts = (await h.run('--json', 'posts', 'list')).json<{ posts: { id: string; platform: string; state: string; permalink: string | null }[] }>().posts;
       expect(posts).toHaveLength(12);
       expect(posts.every((p) => p.state === 'published' && p.permalink)).toBe(true);
+      // `posts show` shows what was sent, and that the sandbox's unaudited YouTube project kept it private.
+      const shown = await h.run('posts', 'show', posts.find((p) => p.platform === 'youtube')!.id);
+      expect(shown.out).toMatch(/^ {2}visibility: published PRIVATE: the API project has not passed YouTube's audit/m);
+      expect(shown.out).toMatch(/^sent:\n {2}title: \S.*\n {2}caption: \S/m);
 
       // A new sandbox knows none of the old tokens: starting it gives the accounts fresh ones.
       first.child.kill('SIGTERM');

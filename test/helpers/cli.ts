@@ -9,7 +9,8 @@ export async function cliHarness(extraEnv: Record<string, string> = {}) {
   const root = await mkdtemp(join(tmpdir(), 'clipcast-cli-'));
   const home = join(root, 'home');
   const env: NodeJS.ProcessEnv = { ...process.env, CLIPCAST_HOME: home };
-  const keepQuiet = { CLIPCAST_LOG_LEVEL: 'warn' };
+  // NO_COLOR: outputs compared as text stay plain even where the environment forces colours.
+  const keepQuiet = { CLIPCAST_LOG_LEVEL: 'warn', NO_COLOR: '1' };
   for (const k of Object.keys(env)) if (k.startsWith('CLIPCAST_') && k !== 'CLIPCAST_HOME' && k !== 'CLIPCAST_SHARED_DIR') delete env[k];
   Object.assign(env, keepQuiet, extraEnv);
   return {

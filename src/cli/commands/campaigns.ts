@@ -9,7 +9,7 @@ export function registerCampaigns(program: Command, run: (fn: (ctx: CliContext) 
   campaigns.command('list').description('list campaigns with their posts by state').action(() =>
     run(async (ctx) => {
       const list = await (await ctx.app()).store.listCampaigns();
-      ctx.print({ campaigns: list.map((c) => ({ id: c.id, name: c.name, state: c.state, backend: c.backend, start: iso(c.startAt), interval: c.intervalText, timezone: c.timezone, created_at: iso(c.createdAt), posts: c.counts })) }, () =>
+      ctx.print({ campaigns: list.map((c) => ({ id: c.id, name: c.name, state: c.state, backend: c.backend, start: iso(c.startAt), interval: c.intervalText, timezone: c.timezone, createdAt: iso(c.createdAt), posts: c.counts })) }, () =>
         list.length
           ? table([['id', 'name', 'state', 'start', 'posts'], ...list.map((c) => [c.id, c.name, c.state, localTime(c.startAt, c.timezone), Object.entries(c.counts).map(([s, n]) => `${s}:${n}`).join(' ')])])
           : ['No campaigns yet. Create one with: clipcast publish <dir> --start-date now --interval 4h --platforms tiktok'],
@@ -23,7 +23,7 @@ export function registerCampaigns(program: Command, run: (fn: (ctx: CliContext) 
       if (!c) throw new NotFoundError(`campaign ${id} not found (see clipcast campaigns list)`);
       const { posts } = await app.store.listPosts({ campaignId: id, limit: 10_000 });
       ctx.print(
-        { campaign: { id: c.id, name: c.name, state: c.state, source_dir: c.sourceDir, backend: c.backend, start: iso(c.startAt), interval: c.intervalText, timezone: c.timezone, order: c.orderBy, window: c.windowText }, posts: posts.map((p) => ({ id: p.id, clip_id: p.clipId, platform: p.platform, scheduled_at: iso(p.scheduledAt), state: p.state, permalink: p.permalink, error: p.lastError?.message ?? null })) },
+        { campaign: { id: c.id, name: c.name, state: c.state, sourceDir: c.sourceDir, backend: c.backend, start: iso(c.startAt), interval: c.intervalText, timezone: c.timezone, order: c.orderBy, window: c.windowText }, posts: posts.map((p) => ({ id: p.id, clipId: p.clipId, platform: p.platform, scheduledAt: iso(p.scheduledAt), state: p.state, permalink: p.permalink, error: p.lastError?.message ?? null })) },
         () => [
           `${c.name} (${c.id}) ${c.state}, ${c.backend}, every ${c.intervalText} from ${localTime(c.startAt, c.timezone)}`,
           `  source: ${c.sourceDir}`,

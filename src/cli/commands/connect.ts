@@ -90,7 +90,7 @@ export function registerConnect(accounts: Command, run: (fn: (ctx: CliContext) =
           if (platform === 'youtube' && kids === undefined && unset && ctx.isTTY && !ctx.json) kids = await askMadeForKids(account.handle);
           const view = kids !== undefined ? await app.accounts.setDefaults(account.id, { selfDeclaredMadeForKids: kids }) : account;
           const stillUnset = platform === 'youtube' && !view.credentialFields.includes('selfDeclaredMadeForKids');
-          ctx.print({ account: { ...view, reconnected, resumed_posts: resumedPosts } }, () => [
+          ctx.print({ account: { ...view, reconnected, resumedPosts } }, () => [
             reconnected
               ? `Reconnected ${platform} account ${view.handle} (${view.id}); ${resumedPosts} waiting post(s) resumed.`
               : `Connected ${platform} account ${view.handle} (${view.id}); tokens stored encrypted.`,

@@ -25,7 +25,7 @@ export function registerPosts(program: Command, run: (fn: (ctx: CliContext) => P
         const limit = Number(flags.limit);
         if (!Number.isInteger(limit) || limit < 1) throw new InputError('LIMIT_INVALID', `--limit "${flags.limit}" is not a positive whole number`, 'e.g. --limit 50', '--limit');
         const page = await (await ctx.app()).store.listPosts({ ...(flags.campaign ? { campaignId: flags.campaign } : {}), ...(flags.state ? { state: flags.state as PostState } : {}), ...(platform ? { platform } : {}), limit, ...(flags.cursor ? { cursor: flags.cursor } : {}) });
-        ctx.print({ posts: page.posts.map(postJson), next_cursor: page.nextCursor }, () => [
+        ctx.print({ posts: page.posts.map(postJson), nextCursor: page.nextCursor }, () => [
           ...table([['post', 'campaign', 'clip', 'platform', 'scheduled (UTC)', 'state', 'detail'], ...page.posts.map((p) => [p.id, p.campaignId, String(p.clipId), p.platform, iso(p.scheduledAt), p.state, p.permalink ?? p.lastError?.message ?? ''])]),
           ...(page.nextCursor ? [`more: clipcast posts list ${[...(flags.campaign ? ['--campaign', flags.campaign] : []), ...(flags.state ? ['--state', flags.state] : []), ...(platform ? ['--platform', platform] : []), ...(flags.limit !== '200' ? ['--limit', String(limit)] : []), '--cursor', page.nextCursor].join(' ')}`] : []),
         ]);
@@ -37,10 +37,19 @@ export function registerPosts(program: Command, run: (fn: (ctx: CliContext) => P
       const p = await app.store.getPost(id);
       if (!p) throw new NotFoundError(`post ${id} not found (see clipcast posts list)`);
       const events = await app.store.listEvents({ postId: id });
-      ctx.print({ post: postJson(p), events: events.map((e) => ({ seq: e.seq, at: iso(e.at), type: e.type, data: e.data })) }, () => [
+      const sent = p.state === 'published' ? 'sent' : 'to send';
+      const visibility = [...events].reverse().find((e) => typeof e.data.detail === 'string' && /^published /.test(e.data.detail));
+      ctx.print({ post: postJson(p), content: p.content, events: events.map((e) => ({ seq: e.seq, at: iso(e.at), type: e.type, data: e.data })) }, () => [
         `post ${p.id}: clip ${p.clipId} on ${p.platform}, ${p.state}, planned ${iso(p.scheduledAt)}, attempt ${p.attempt}`,
         ...(p.permalink ? [`  permalink: ${p.permalink}`] : []),
+        ...(visibility ? [`  visibility: ${String(visibility.data.detail)}`] : []),
         ...(p.lastError ? [`  last error: ${p.lastError.code}: ${p.lastError.message}`] : []),
+        `${sent}:`,
+        ...(p.content.title ? [`  title: ${p.content.title}`] : []),
+        ...p.content.caption.split('\n').map((l, i) => `  ${i ? '         ' : 'caption: '}${l}`),
+        ...(p.content.tags?.length ? [`  tags: ${p.content.tags.join(', ')}`] : []),
+        ...(p.content.coverTimestampSec !== undefined ? [`  cover at: ${p.content.coverTimestampSec}s`] : []),
+        ...(Object.keys(p.content.options).length ? [`  options: ${Object.entries(p.content.options).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ')}`] : []),
         'history:',
         ...events.map((e) => `  ${iso(e.at)}  ${e.type}  ${describeEvent(e.data)}`),
       ]);
@@ -79,15 +88,15 @@ export function registerPosts(program: Command, run: (fn: (ctx: CliContext) => P
 export function postJson(p: PostRecord) {
   return {
     id: p.id,
-    campaign_id: p.campaignId,
-    clip_id: p.clipId,
-    account_id: p.accountId,
+    campaignId: p.campaignId,
+    clipId: p.clipId,
+    accountId: p.accountId,
     platform: p.platform,
-    scheduled_at: iso(p.scheduledAt),
+    scheduledAt: iso(p.scheduledAt),
     state: p.state,
     attempt: p.attempt,
-    next_attempt_at: iso(p.nextAttemptAt),
-    remote_id: p.remoteId,
+    nextAttemptAt: iso(p.nextAttemptAt),
+    remoteId: p.remoteId,
     permalink: p.permalink,
     error: p.lastError,
   };

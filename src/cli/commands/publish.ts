@@ -83,7 +83,7 @@ export function registerPublish(program: Command, run: (fn: (ctx: CliContext) =>
             return;
           }
         }
-        const result = await createCampaign({ store: app.store, now: () => app.clock.now(), newId: app.newId, importMedia: (f) => app.media.importFile(f), remuxMedia: (f) => app.media.importRemuxed(f) }, preview);
+        const result = await importAndCreate(ctx, app, preview);
         // Postiz: progress and the pacer's ETA of the last submission; --wait submits in the foreground.
         const postiz = request.backend === 'postiz' ? await (flags.wait ? waitForSubmissions(ctx, app, result.campaign.id) : postizProgress(app, result.campaign.id)) : undefined;
         ctx.print(
@@ -110,21 +110,81 @@ export function registerPublish(program: Command, run: (fn: (ctx: CliContext) =>
           { accounts: app.accounts, store: app.store, now: () => app.clock.now(), probe: (f) => probeMp4(f), defaultTimezone: systemZone() },
           { source: dir, targets: [flags.platforms], startDate: 'now', interval: '1h', dryRun: true },
         );
-        const findings = preview.findings.map((f) => ({ clip_id: f.clipId, platform: f.platform, severity: f.severity, field: f.field, code: f.code, message: f.message }));
-        const problems = preview.source.problems.map((p) => ({ clip_id: p.clipId, severity: p.severity, code: p.code, message: p.message }));
-        const probeErrors = [...preview.probes].filter(([, p]) => !p.ok).map(([id, p]) => ({ clip_id: id, severity: 'error', code: p.ok ? '' : p.error.code, message: p.ok ? '' : p.error.message }));
+        const findings = preview.findings.map((f) => ({ clipId: f.clipId, platform: f.platform, severity: f.severity, field: f.field, code: f.code, message: f.message }));
+        const problems = preview.source.problems.map((p) => ({ clipId: p.clipId, severity: p.severity, code: p.code, message: p.message }));
+        const probeErrors = [...preview.probes].filter(([, p]) => !p.ok).map(([id, p]) => ({ clipId: id, severity: 'error', code: p.ok ? '' : p.error.code, message: p.ok ? '' : p.error.message }));
         const accountIssues = preview.accountIssues.map((i) => ({ account: i.accountId, platform: i.platform, handle: i.handle, code: i.code, message: i.message, fix: i.fix }));
         const errors = [...findings, ...problems, ...probeErrors].filter((f) => f.severity === 'error').length + accountIssues.length;
-        ctx.print({ clips: preview.source.clips.length, problems, probe_errors: probeErrors, findings, account_issues: accountIssues, errors }, () => [
+        ctx.print({ clips: preview.source.clips.length, problems, probeErrors, findings, accountIssues, errors }, () => [
           `${preview.source.clips.length} clips in ${preview.source.root}`,
-          ...[...problems, ...probeErrors].map((p) => `  ${p.severity.padEnd(7)} clip ${p.clip_id ?? '-'}: ${p.message}`),
-          ...findings.map((f) => `  ${f.severity.padEnd(7)} clip ${f.clip_id} ${f.platform}: ${f.message}`),
+          ...[...problems, ...probeErrors].map((p) => `  ${p.severity.padEnd(7)} clip ${p.clipId ?? '-'}: ${p.message}`),
+          ...findings.map((f) => `  ${f.severity.padEnd(7)} clip ${f.clipId} ${f.platform}: ${f.message}`),
           ...accountIssues.map((i) => `  error   ${i.message}; ${i.fix}`),
           errors ? `${errors} error(s): those clips are skipped on those platforms${accountIssues.length ? ', and publish refuses until the account error(s) are fixed' : ''}.` : 'No errors.',
         ]);
         if (errors) process.exitCode = 1;
       }),
     );
+}
+
+/**
+ * Imports the clips (progress on a terminal: clip n/N, bytes, speed) and writes the campaign. Ctrl-C
+ * while importing removes the partial and the newly imported files (nothing refers to them yet) and
+ * exits 130; once the rows are being written it no longer interferes.
+ */
+async function importAndCreate(ctx: CliContext, app: App, preview: CampaignPreview) {
+  const files = new Set(preview.posts.map((p) => p.clipId));
+  const clips = preview.source.clips.filter((c) => files.has(c.clipId));
+  const total = clips.reduce((n, c) => {
+    const probe = preview.probes.get(c.clipId);
+    return n + (probe?.ok ? probe.size : 0);
+  }, 0);
+  const started = Date.now();
+  let done = 0;
+  let index = 0;
+  let lastDraw = 0;
+  const show = ctx.isTTY && !ctx.json;
+  const draw = (force = false) => {
+    const now = Date.now();
+    if (!show || (!force && now - lastDraw < 100)) return;
+    lastDraw = now;
+    const rate = done / Math.max(0.001, (now - started) / 1000);
+    ctx.err.write(`\r\x1b[2KImporting clip ${index}/${clips.length}: ${(done / 1e9).toFixed(2)}${total ? `/${(total / 1e9).toFixed(2)}` : ''} GB, ${(rate / 1e6).toFixed(0)} MB/s`);
+  };
+  const onInterrupt = () => {
+    app.media.abandon();
+    if (show) ctx.err.write('\r\x1b[2K');
+    ctx.err.write('Interrupted while importing: nothing written, partial files removed.\n');
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onInterrupt);
+  const stopListening = () => {
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  };
+  try {
+    return await createCampaign(
+      {
+        store: app.store,
+        now: () => app.clock.now(),
+        newId: app.newId,
+        importMedia: (f) => {
+          index++;
+          draw(true);
+          return app.media.importFile(f, { onBytes: (n) => ((done += n), draw()) });
+        },
+        remuxMedia: (f) => app.media.importRemuxed(f),
+        beforeWrite: () => {
+          stopListening();
+          if (show) ctx.err.write(`\r\x1b[2KImported ${clips.length} clip(s), ${(done / 1e9).toFixed(2)} GB in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+        },
+      },
+      preview,
+    );
+  } finally {
+    stopListening();
+  }
 }
 
 async function completeRequest(ctx: CliContext, dir: string, flags: PublishFlags): Promise<CampaignRequest> {
@@ -192,9 +252,9 @@ async function addAccountWarnings(app: App, preview: CampaignPreview): Promise<v
 function previewJson(p: CampaignPreview) {
   return {
     timezone: p.timezone,
-    posts: p.posts.map((x) => ({ clip_id: x.clipId, platform: x.platform, account: x.handle ?? x.accountId, scheduled_at: iso(x.scheduledAt), ...(x.content.title ? { title: x.content.title } : {}), caption: x.content.caption, ...(x.shifted ? { shifted_from: iso(x.shifted.from), shift_reason: x.shifted.reason } : {}) })),
-    skipped: p.skipped.map((s) => ({ clip_id: s.clipId, ...(s.platform ? { platform: s.platform } : {}), reason: s.reason })),
-    warnings: p.findings.filter((f) => f.severity === 'warning').map((f) => ({ clip_id: f.clipId, platform: f.platform, message: f.message })),
+    posts: p.posts.map((x) => ({ clipId: x.clipId, platform: x.platform, account: x.handle ?? x.accountId, scheduledAt: iso(x.scheduledAt), ...(x.content.title ? { title: x.content.title } : {}), caption: x.content.caption, ...(x.shifted ? { shiftedFrom: iso(x.shifted.from), shiftReason: x.shifted.reason } : {}) })),
+    skipped: p.skipped.map((s) => ({ clipId: s.clipId, ...(s.platform ? { platform: s.platform } : {}), reason: s.reason })),
+    warnings: p.findings.filter((f) => f.severity === 'warning').map((f) => ({ clipId: f.clipId, platform: f.platform, message: f.message })),
     notes: p.plan.notes,
     account_issues: p.accountIssues.map((i) => ({ account: i.accountId, platform: i.platform, handle: i.handle, code: i.code, message: i.message, fix: i.fix })),
   };

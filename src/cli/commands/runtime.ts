@@ -4,7 +4,6 @@ import { isFinalState } from '../../core/post-state.js';
 import { PLATFORM_IDS } from '../../core/platform-id.js';
 import { SANDBOX_APPS_SETTING, SANDBOX_URLS_SETTING } from '../../sandbox/sandbox-urls.js';
 import { platformAppsFromEnv } from '../../app/platform-apps.js';
-import { createLogger } from '../../worker/pino-logger.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { table } from '../format.js';
 import type { CliContext } from '../cli-context.js';
@@ -37,7 +36,7 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
         const leaseMs = Number(flags.leaseMs);
         if (!Number.isInteger(leaseMs) || leaseMs < 1_000) throw new InputError('LEASE_INVALID', `--lease-ms "${flags.leaseMs}" is not a whole number of milliseconds ≥ 1000`, 'e.g. --lease-ms 60000', '--lease-ms');
         const app = await ctx.app();
-        const logger = createLogger(ctx.config().logLevel);
+        const logger = await ctx.logger();
         const view = ctx.isTTY ? new ProgressView(process.stderr) : undefined;
         // With a public URL the worker serves the signed media route itself: no `serve` needed for pulls.
         const publicUrl = ctx.config().publicUrl;
@@ -102,7 +101,7 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
             accounts.push({ id: account.id, platform, handle: account.handle });
           }
         }
-        ctx.print({ sandbox: sandbox.urls, postiz_api_key: sandbox.postiz.apiKey, accounts: accounts.map((a) => ({ id: a.id, platform: a.platform, handle: a.handle })) }, () => [
+        ctx.print({ sandbox: sandbox.urls, postizApiKey: sandbox.postiz.apiKey, accounts: accounts.map((a) => ({ id: a.id, platform: a.platform, handle: a.handle })) }, () => [
           'Sandbox emulators (Ctrl-C to stop):',
           ...table(Object.entries(sandbox.urls).map(([k, v]) => [`  ${k}`, v])),
           `Sandbox accounts: ${accounts.map((a) => `${a.platform}:${a.handle}`).join(', ')} (publish with --platforms tiktok,instagram,youtube, then run clipcast worker)`,
@@ -130,7 +129,7 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
         if (!Number.isFinite(intervalSec) || intervalSec < 1) throw new InputError('INTERVAL_INVALID', `--interval "${flags.interval}" is not a number of seconds ≥ 1`, 'e.g. --interval 3', '--interval');
         const port = Number(flags.port);
         if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InputError('PORT_INVALID', `--port "${flags.port}" is not a port`, 'e.g. --port 8080', '--port');
-        const logger = createLogger('warn'); // the demo prints its own summary
+        const logger = await ctx.logger('warn'); // the demo prints its own summary
         const view = ctx.isTTY ? new ProgressView(process.stderr) : undefined;
         const { runDemo } = await import('../../app/run-demo.js');
         const result = await runDemo({
@@ -157,9 +156,9 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
         });
         view?.close();
         const published = result.posts.filter((p) => p.state === 'published').length;
-        const once = result.posts.filter((p) => p.published_count === 1).length;
+        const once = result.posts.filter((p) => p.publishedCount === 1).length;
         ctx.print({ posts: result.posts }, () => [
-          ...table([['clip', 'platform', 'state', 'times on platform', 'link'], ...result.posts.map((p) => [String(p.clip_id), p.platform, p.state, String(p.published_count), p.permalink ?? p.error ?? ''])]),
+          ...table([['clip', 'platform', 'state', 'times on platform', 'link'], ...result.posts.map((p) => [String(p.clipId), p.platform, p.state, String(p.publishedCount), p.permalink ?? p.error ?? ''])]),
           `${published} of ${result.posts.length} posts published; the sandbox counted ${once} of them made public exactly once.`,
           '(The sandbox has stopped and the demo\'s temporary data dir is removed; run `clipcast sandbox` to keep emulators running.)',
         ]);

@@ -5,7 +5,6 @@ import { mediaHandlerFor, mediaSigner } from '../../app/media-signer.js';
 import { InputError } from '../../core/input-error.js';
 import { newWebhookSecret } from '../../notify/webhook-notifier.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../server/api-keys.js';
-import { createLogger } from '../../worker/pino-logger.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { iso, table } from '../format.js';
 import type { CliContext } from '../cli-context.js';
@@ -27,7 +26,7 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
         const [{ startServer }, { coreCampaignCreator }, { platformWebhookSinks }, { DashboardLive }] = await Promise.all([import('../../server/build-server.js'), import('../../server/core-campaigns.js'), import('../../server/platform-webhooks.js'), import('../../server/dashboard-live.js')]);
         const app = await ctx.app();
         const env = ctx.env;
-        const logger = createLogger(ctx.config().logLevel);
+        const logger = await ctx.logger();
         const apps = platformAppsFromEnv(env);
         const sandbox = await runningSandbox(app.store, env.CLIPCAST_INSTAGRAM_LOGIN === 'instagram' ? 'instagram' : 'facebook');
         const publicUrl = ctx.config().publicUrl ?? `http://${flags.host}:${port}`;

@@ -14,6 +14,8 @@ export interface CreateDeps {
    * probe: for the platforms whose findings say `CONTAINER_REMUXED`. Required only when some are.
    */
   remuxMedia?: (file: string) => Promise<{ sha256: string; path: string; size: number; probe: object }>;
+  /** Called once every clip is imported, just before the rows are written (a shell's Ctrl-C cleanup ends there). */
+  beforeWrite?: () => void;
 }
 
 /**
@@ -81,6 +83,7 @@ export async function createCampaign(deps: CreateDeps, preview: CampaignPreview)
       content: p.content,
     })),
   };
+  deps.beforeWrite?.();
   const result = await deps.store.createCampaign(input, deps.now());
   return { ...result, posts: result.created ? input.posts.length : 0 };
 }

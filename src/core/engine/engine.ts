@@ -306,7 +306,7 @@ export class Engine {
     if (result.status === 'published') {
       await this.#finish(post, { state: 'published', remoteId: result.remoteId, permalink: result.permalink ?? null, detail: result.note });
       await this.#o.notifier?.notify('post.published', { postId: post.id, campaignId: post.campaignId, clipId: post.clipId, platform: post.platform, remoteId: result.remoteId, permalink: result.permalink ?? null });
-      this.#o.logger.info({ postId: post.id, clipId: post.clipId, platform: post.platform, permalink: result.permalink }, 'published');
+      this.#o.logger.info({ postId: post.id, clipId: post.clipId, platform: post.platform, permalink: result.permalink, ...(result.note ? { note: result.note } : {}) }, 'published');
       return undefined;
     }
     const delay = result.delayMs ?? 0;

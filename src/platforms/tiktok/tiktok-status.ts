@@ -64,7 +64,10 @@ export async function runStatusStep(ctx: PublishContext, client: TikTokClient, a
         status: 'published',
         remoteId: postId ?? publishId,
         permalink: permalinkOf(postId),
-        note: postId ? undefined : 'posted; TikTok shows no post id for non-public posts, so the link is the profile',
+        note: [
+          remote.postInfo?.privacy_level === 'SELF_ONLY' ? 'published as SELF_ONLY: only the creator sees it (unaudited TikTok apps can post only privately)' : remote.postInfo?.privacy_level && remote.postInfo.privacy_level !== 'PUBLIC_TO_EVERYONE' ? `published as ${remote.postInfo.privacy_level}` : undefined,
+          postId ? undefined : 'TikTok shows no post id for non-public posts, so the link is the profile',
+        ].filter(Boolean).join('; ') || undefined,
       };
     }
     case 'FAILED': {

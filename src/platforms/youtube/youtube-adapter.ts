@@ -62,6 +62,8 @@ export class YouTubeAdapter implements PlatformAdapter {
         if (videoId) return { status: 'continue', next: 'processing' };
         const video = await runResumableUpload(ctx, { config: this.#config, auth, plan, http: this.#http });
         const locked = plan.resource.status['privacyStatus'] !== 'private' && video.status?.privacyStatus === 'private';
+        // Remembered so "published" can say the video is private (not only this step's note).
+        if (locked) await ctx.checkpoint({ remote: { lockedPrivate: true } });
         return {
           status: 'continue',
           next: 'processing',
@@ -76,12 +78,12 @@ export class YouTubeAdapter implements PlatformAdapter {
           return { status: 'continue', next: 'processing', delayMs: this.#config.pollIntervalMs, ...(state.progress !== undefined ? { note: `processing ${Math.round(state.progress * 100)} %` } : {}) };
         }
         if (plan.thumbnailPath || plan.playlistId) return { status: 'continue', next: 'publishing', delayMs: 0 };
-        return this.#published(videoId, plan);
+        return this.#published(videoId, plan, ctx.remote['lockedPrivate'] === true);
       }
       case 'publishing': {
         if (!videoId) return { status: 'continue', next: 'uploading' };
         await this.#finishing(ctx, auth, plan, videoId);
-        return this.#published(videoId, plan);
+        return this.#published(videoId, plan, ctx.remote['lockedPrivate'] === true);
       }
       default:
         throw new PublishError(`youtube adapter cannot run a step for state ${ctx.state}`, { platform: 'youtube', code: 'YOUTUBE_BAD_STATE', kind: 'invalid' });
@@ -124,13 +126,20 @@ export class YouTubeAdapter implements PlatformAdapter {
     }
   }
 
-  #published(videoId: string, plan: YouTubeUploadPlan): StepResult {
+  #published(videoId: string, plan: YouTubeUploadPlan, lockedPrivate: boolean): StepResult {
     const base = this.#config.watchBaseUrl;
+    const privacy = String(plan.resource.status['privacyStatus'] ?? 'public');
+    const visibility = lockedPrivate
+      ? 'published PRIVATE: the API project has not passed YouTube\'s audit, so its uploads are locked private (only the channel sees it)'
+      : privacy !== 'public'
+        ? `published ${privacy.toUpperCase()} (privacyStatus ${privacy}): ${privacy === 'private' ? 'only the channel sees it' : 'only people with the link see it'}`
+        : undefined;
+    const note = [visibility, plan.notShort].filter(Boolean).join('; ');
     return {
       status: 'published',
       remoteId: videoId,
       permalink: plan.notShort ? `${base}/watch?v=${videoId}` : `${base}/shorts/${videoId}`,
-      ...(plan.notShort ? { note: plan.notShort } : {}),
+      ...(note ? { note } : {}),
     };
   }
 }

@@ -19,6 +19,7 @@ describe('TikTok adapter against the emulator: publishing', () => {
     // SELF_ONLY completes without a public post id (§18.7): the publish id and the profile link.
     expect(result.remoteId).toBe(published[0]!.publishId);
     expect(result.permalink).toBe(`${world.emulator.url}/@${post.account.handle}`);
+    expect((result as { note?: string }).note).toMatch(/^published as SELF_ONLY: only the creator sees it/);
     const task = world.emulator.uploadTask(published[0]!.publishId)!;
     expect(task.ranges).toEqual([{ first: 0, last: 999_999 }]);
     expect(post.events.map((e) => e.type)).toEqual(['tiktok_prepared', 'tiktok_init_intent', 'tiktok_init', 'tiktok_upload_complete', 'tiktok_publish_complete']);

@@ -1,14 +1,23 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { afterAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../../src/core/clock.js';
 import type { AdapterAccount, Credentials, MediaInfo, PostContent } from '../../../src/core/ports/platform-adapter.js';
 import { MemoryPost } from '../../helpers/memory-context.js';
 
-/** A temp dir per test file. */
+const made: string[] = [];
+// Every temp dir made here goes when the test file is done (registered once per file's module).
+afterAll(async () => {
+  await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** A temp dir, removed when the test file is done. */
 export async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'clipcast-yt-'));
+  const dir = await mkdtemp(join(tmpdir(), 'clipcast-yt-'));
+  made.push(dir);
+  return dir;
 }
 
 /** Writes `size` random bytes as an .mp4 and returns its MediaInfo (vertical, 30 s by default). */

@@ -54,6 +54,8 @@ describe('youtube resumable upload against the emulator', () => {
     expect(published[0]!.privacyStatus).toBe('private');
     const final = await post.runToEnd(adapter());
     expect(final).toMatchObject({ status: 'published', remoteId: published[0]!.remoteId, permalink: `${yt.url}/shorts/${published[0]!.remoteId}` });
+    // "Published" says it is private, and why.
+    expect(final).toMatchObject({ note: expect.stringMatching(/^published PRIVATE: the API project has not passed YouTube's audit/) });
   });
 
   it('a 5xx mid-upload throws retryable; the next step asks the session and resends nothing', async () => {
