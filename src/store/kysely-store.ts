@@ -480,22 +480,30 @@ export class KyselyStore implements Store {
   }
 
   async reserveQuota(bucket: string, windowKey: string, n: number, limit: number): Promise<boolean> {
-    return this.tx(async (trx) => {
-      const row = await trx.selectFrom('quota_usage').select('used').where('bucket', '=', bucket).where('window_key', '=', windowKey).executeTakeFirst();
-      const used = row ? Number(row.used) : 0;
-      if (used + n > limit) return false;
-      if (row) await trx.updateTable('quota_usage').set({ used: used + n }).where('bucket', '=', bucket).where('window_key', '=', windowKey).execute();
-      else await trx.insertInto('quota_usage').values({ bucket, window_key: windowKey, used: n }).execute();
-      return true;
-    });
+    if (n > limit) return false;
+    // One atomic statement: several workers reserving at once (PostgreSQL, READ COMMITTED) neither
+    // collide on the first insert nor lose each other's updates; a full window updates nothing.
+    const row = await this.db
+      .insertInto('quota_usage')
+      .values({ bucket, window_key: windowKey, used: n })
+      .onConflict((oc) =>
+        oc
+          .columns(['bucket', 'window_key'])
+          .doUpdateSet({ used: sql<number>`quota_usage.used + excluded.used` })
+          .where(sql<number>`quota_usage.used + excluded.used`, '<=', limit),
+      )
+      .returning('used')
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   async releaseQuota(bucket: string, windowKey: string, n: number): Promise<void> {
-    await this.tx(async (trx) => {
-      const row = await trx.selectFrom('quota_usage').select('used').where('bucket', '=', bucket).where('window_key', '=', windowKey).executeTakeFirst();
-      if (!row) return;
-      await trx.updateTable('quota_usage').set({ used: Math.max(0, Number(row.used) - n) }).where('bucket', '=', bucket).where('window_key', '=', windowKey).execute();
-    });
+    await this.db
+      .updateTable('quota_usage')
+      .set({ used: sql<number>`case when used > ${n} then used - ${n} else 0 end` })
+      .where('bucket', '=', bucket)
+      .where('window_key', '=', windowKey)
+      .execute();
   }
 
   async quotaUsed(bucket: string, windowKey: string): Promise<number> {

@@ -144,6 +144,18 @@ describe.each(targets)('Store contract on $name', (target) => {
     expect(await store.quotaUsed('youtube:proj', '2025-12-01')).toBe(0);
     await store.releaseQuota('youtube:proj', '2025-12-02', 1); // nothing reserved that day: no row, no error
     expect(await store.quotaUsed('youtube:proj', '2025-12-02')).toBe(0);
+    expect(await store.reserveQuota('youtube:proj', '2025-12-03', 3, 2)).toBe(false); // more than the window holds
+    expect(await store.quotaUsed('youtube:proj', '2025-12-03')).toBe(0);
+  });
+
+  it('reserves quota from many workers at once without a collision or a lost update', async () => {
+    // Two workers on PostgreSQL once both inserted the first row of a window (unique violation) and
+    // could both update from the same read; 20 concurrent reservations of a 7-unit window must give 7.
+    const results = await Promise.all(Array.from({ length: 20 }, () => store.reserveQuota('youtube:race', '2025-12-01', 1, 7)));
+    expect(results.filter(Boolean)).toHaveLength(7);
+    expect(await store.quotaUsed('youtube:race', '2025-12-01')).toBe(7);
+    await Promise.all(Array.from({ length: 5 }, () => store.releaseQuota('youtube:race', '2025-12-01', 1)));
+    expect(await store.quotaUsed('youtube:race', '2025-12-01')).toBe(2);
   });
 
   it('pauses and resumes the posts of an account', async () => {
