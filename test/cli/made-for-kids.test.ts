@@ -25,13 +25,13 @@ describe('YouTube made-for-kids is settled before a campaign exists', () => {
   it('validate and publish --dry-run report it; publish refuses naming the fix and writes nothing', async () => {
     const validate = await h.run('--json', 'validate', EXAMPLE_CAMPAIGN, '--platforms', 'youtube');
     expect(validate.code).toBe(1);
-    expect(validate.json<{ account_issues: Issue[] }>().account_issues).toEqual([expect.objectContaining({ code: 'YOUTUBE_MADE_FOR_KIDS_UNSET', handle: '@kidsq', fix: expect.stringContaining(`clipcast accounts set ${accountId} --made-for-kids`) })]);
+    expect(validate.json<{ accountIssues: Issue[] }>().accountIssues).toEqual([expect.objectContaining({ code: 'YOUTUBE_MADE_FOR_KIDS_UNSET', handle: '@kidsq', fix: expect.stringContaining(`clipcast accounts set ${accountId} --made-for-kids`) })]);
     const human = await h.run('validate', EXAMPLE_CAMPAIGN, '--platforms', 'youtube');
     expect(human.out).toMatch(/youtube:@kidsq has no made-for-kids setting/);
 
     const dry = await publish('--dry-run');
     expect(dry.code).toBe(0);
-    expect(dry.json<{ account_issues: Issue[] }>().account_issues[0]).toMatchObject({ code: 'YOUTUBE_MADE_FOR_KIDS_UNSET' });
+    expect(dry.json<{ accountIssues: Issue[] }>().accountIssues[0]).toMatchObject({ code: 'YOUTUBE_MADE_FOR_KIDS_UNSET' });
     expect((await h.run('publish', EXAMPLE_CAMPAIGN, '--dry-run', '--start-date', 'now', '--interval', '4h', '--platforms', 'youtube')).out).toMatch(/publish would refuse/);
 
     const refused = await publish();
@@ -51,7 +51,7 @@ describe('YouTube made-for-kids is settled before a campaign exists', () => {
     expect(set.json<{ account: { credentialFields: string[] } }>().account.credentialFields).toContain('selfDeclaredMadeForKids');
     expect(set.out).not.toContain('csecret');
     const validate = await h.run('--json', 'validate', EXAMPLE_CAMPAIGN, '--platforms', 'youtube');
-    expect(validate.json<{ account_issues: Issue[] }>().account_issues).toEqual([]);
+    expect(validate.json<{ accountIssues: Issue[] }>().accountIssues).toEqual([]);
     const perAccount = await publish('--new');
     expect(perAccount.code).toBe(0);
     expect((await h.run('--json', 'campaigns', 'list')).json<{ campaigns: unknown[] }>().campaigns).toHaveLength(2);

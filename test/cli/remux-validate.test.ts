@@ -25,11 +25,11 @@ describe('a clip as ffmpeg writes it by default (CLI)', () => {
     expect(r.out).not.toMatch(/faststart|edit list, which/);
     expect(r.out).toContain('No errors.');
     const json = (await h.run('--json', 'validate', dir, '--platforms', 'tiktok,instagram,youtube')).json<{
-      findings: { clip_id: number; platform: string; code: string; severity: string }[];
+      findings: { clipId: number; platform: string; code: string; severity: string }[];
       errors: number;
     }>();
     expect(json.errors).toBe(0);
-    expect(json.findings.filter((f) => f.clip_id === 1)).toEqual([
+    expect(json.findings.filter((f) => f.clipId === 1)).toEqual([
       expect.objectContaining({ platform: 'instagram', code: 'CONTAINER_REMUXED', severity: 'warning' }),
     ]);
   });
@@ -64,14 +64,14 @@ describe('a clip as ffmpeg writes it by default (CLI)', () => {
         'instagram',
       )
     ).json<{
-      posts: { clip_id: number }[];
+      posts: { clipId: number }[];
       skipped: unknown[];
-      warnings: { clip_id: number; message: string }[];
+      warnings: { clipId: number; message: string }[];
     }>();
-    expect(json.posts.map((p) => p.clip_id)).toContain(1);
+    expect(json.posts.map((p) => p.clipId)).toContain(1);
     expect(json.skipped).toEqual([]);
     expect(json.warnings).toEqual([
-      { clip_id: 1, platform: 'instagram', message: expect.stringMatching(/remuxed for instagram/i) },
+      { clipId: 1, platform: 'instagram', message: expect.stringMatching(/remuxed for instagram/i) },
     ]);
   });
 });

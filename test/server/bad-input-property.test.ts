@@ -69,8 +69,8 @@ interface Case {
 
 /** Routes with no input (nothing to break) besides the key: named so a new route is not skipped silently. */
 // The dashboard's session routes read only the cookie (GET tells whether it is live; DELETE signs out);
-// its live stream and account health take no input (and the stream never ends).
-const NO_INPUT = new Set(['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /publishing/providers', 'GET /accounts', 'GET /campaigns', 'GET /channels', 'GET /session', 'DELETE /session', 'GET /dashboard/live', 'GET /dashboard/accounts']);
+// its live stream, account health, campaign and source-folder lists take no input (the stream never ends).
+const NO_INPUT = new Set(['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /publishing/providers', 'GET /accounts', 'GET /campaigns', 'GET /channels', 'GET /session', 'DELETE /session', 'GET /dashboard/live', 'GET /dashboard/accounts', 'GET /dashboard/campaigns', 'GET /dashboard/sources']);
 
 describe.each(await backends())('every route refuses bad input on $name', (backend) => {
   let ctx: { app: App; server: FastifyInstance; key: string; dir: string; ops: Operation[]; components: Record<string, JsonSchema>; close(): Promise<void> };

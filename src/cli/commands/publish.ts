@@ -256,7 +256,7 @@ function previewJson(p: CampaignPreview) {
     skipped: p.skipped.map((s) => ({ clipId: s.clipId, ...(s.platform ? { platform: s.platform } : {}), reason: s.reason })),
     warnings: p.findings.filter((f) => f.severity === 'warning').map((f) => ({ clipId: f.clipId, platform: f.platform, message: f.message })),
     notes: p.plan.notes,
-    account_issues: p.accountIssues.map((i) => ({ account: i.accountId, platform: i.platform, handle: i.handle, code: i.code, message: i.message, fix: i.fix })),
+    accountIssues: p.accountIssues.map((i) => ({ account: i.accountId, platform: i.platform, handle: i.handle, code: i.code, message: i.message, fix: i.fix })),
   };
 }
 
