@@ -12,7 +12,7 @@ import { youtubeQuotaRequirement } from '../platforms/youtube/youtube-quota-gate
 import type { MediaUrlSigner } from '../media/signed-url.js';
 import { createInstagramAdapter } from '../platforms/instagram/instagram-adapter.js';
 import { instagramConfig, instagramEndpoints } from '../platforms/instagram/instagram-config.js';
-import type { HttpOptions } from '../platforms/shared/http.js';
+import type { HttpOptions } from '../http/http.js';
 import { createTikTokAdapter } from '../platforms/tiktok/tiktok-adapter.js';
 import { tiktokConfig, tiktokEndpoints } from '../platforms/tiktok/tiktok-config.js';
 import { createYouTubeAdapter } from '../platforms/youtube/youtube-adapter.js';

@@ -4,7 +4,7 @@ import type { OAuthProvider, OAuthProviders } from '../server/server-parts.js';
 import { createInstagramAdapter } from '../platforms/instagram/instagram-adapter.js';
 import { instagramConfig, instagramEndpoints } from '../platforms/instagram/instagram-config.js';
 import { toCredentials } from '../platforms/instagram/instagram-credentials.js';
-import type { HttpOptions } from '../platforms/shared/http.js';
+import type { HttpOptions } from '../http/http.js';
 import { TikTokClient } from '../platforms/tiktok/tiktok-client.js';
 import { exchangeTikTokCode, startTikTokAuthorization, tiktokCredentials } from '../platforms/tiktok/tiktok-oauth.js';
 import { tiktokConfig, tiktokEndpoints } from '../platforms/tiktok/tiktok-config.js';

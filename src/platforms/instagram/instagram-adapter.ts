@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { AdapterAccount, Credentials, PlatformAdapter, PublishContext, StepResult } from '../../core/ports/platform-adapter.js';
 import { PublishError } from '../../core/publish-error.js';
-import type { HttpOptions } from '../shared/http.js';
+import type { HttpOptions } from '../../http/http.js';
 import { InstagramClient } from './instagram-client.js';
 import type { InstagramConfig } from './instagram-config.js';
 import { parseInstagramCredentials, toCredentials } from './instagram-credentials.js';

@@ -1,5 +1,5 @@
 import { PublishError } from '../../core/publish-error.js';
-import { httpRequest, parseJsonLossless, type HttpOptions, type HttpResponse } from '../shared/http.js';
+import { httpRequest, parseJsonLossless, type HttpOptions, type HttpResponse } from '../../http/http.js';
 import type { InstagramConfig } from './instagram-config.js';
 import type { InstagramFlavour } from './instagram-credentials.js';
 import { classifyInstagramError } from './instagram-errors.js';

@@ -1,5 +1,5 @@
 import { PublishError, type ErrorKind } from '../../core/publish-error.js';
-import { parseJsonLossless, parseRetryAfter, type HttpResponse } from '../shared/http.js';
+import { parseJsonLossless, parseRetryAfter, type HttpResponse } from '../../http/http.js';
 import { parseUsage } from './instagram-usage.js';
 
 /** The Graph error envelope (§7.1). */

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { PublishError } from '../../core/publish-error.js';
 import { ChunkReader } from '../shared/chunk-reader.js';
-import { describeNetworkError } from '../shared/http.js';
+import { describeNetworkError } from '../../http/http.js';
 
 /**
  * The file from `offset` to the end, read through the shared ring of reused buffers (see ChunkReader

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { isPublishError, PublishError } from '../../core/publish-error.js';
 import type { AdapterAccount, Credentials, PlatformAdapter, PublishContext, StepResult } from '../../core/ports/platform-adapter.js';
-import type { HttpOptions } from '../shared/http.js';
+import type { HttpOptions } from '../../http/http.js';
 import { YouTubeAuth, YouTubeClient } from './youtube-client.js';
 import type { YouTubeConfig } from './youtube-config.js';
 import { planYouTubeUpload, type YouTubeUploadPlan } from './youtube-metadata.js';

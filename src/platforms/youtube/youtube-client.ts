@@ -4,7 +4,7 @@ import { extname } from 'node:path';
 import type { Clock } from '../../core/clock.js';
 import { isPublishError, PublishError } from '../../core/publish-error.js';
 import type { Credentials, PublishContext } from '../../core/ports/platform-adapter.js';
-import { httpRequest, type HttpOptions, type HttpResponse } from '../shared/http.js';
+import { httpRequest, type HttpOptions, type HttpResponse } from '../../http/http.js';
 import type { YouTubeConfig } from './youtube-config.js';
 import { classifyYouTubeError } from './youtube-errors.js';
 import { refreshInputs, refreshYouTubeToken } from './youtube-oauth.js';

@@ -1,5 +1,5 @@
 import { PublishError, type ErrorKind } from '../../core/publish-error.js';
-import { parseRetryAfter } from '../shared/http.js';
+import { parseRetryAfter } from '../../http/http.js';
 import { nextYouTubeQuotaReset } from './youtube-quota.js';
 
 /** The first item of Google's error envelope. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PublishError } from '../../core/publish-error.js';
 import type { PublishContext } from '../../core/ports/platform-adapter.js';
-import type { HttpOptions } from '../shared/http.js';
+import type { HttpOptions } from '../../http/http.js';
 import { YouTubeClient, type YouTubeAuth, type YouTubeVideo } from './youtube-client.js';
 import type { YouTubeConfig } from './youtube-config.js';
 import { youtubeTagLength, type YouTubeUploadPlan } from './youtube-metadata.js';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import { PublishError } from '../../core/publish-error.js';
 import type { Credentials } from '../../core/ports/platform-adapter.js';
-import { httpRequest, type HttpOptions } from '../shared/http.js';
+import { httpRequest, type HttpOptions } from '../../http/http.js';
 import type { YouTubeConfig } from './youtube-config.js';
 import { classifyOAuthError } from './youtube-errors.js';
 

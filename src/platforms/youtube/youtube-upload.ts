@@ -4,7 +4,7 @@ import { extname } from 'node:path';
 import { request } from 'undici';
 import { PublishError } from '../../core/publish-error.js';
 import type { PublishContext, UploadCheckpoint } from '../../core/ports/platform-adapter.js';
-import { describeNetworkError, flattenHeaders, httpRequest, parseRetryAfter, type HttpOptions, type HttpResponse } from '../shared/http.js';
+import { describeNetworkError, flattenHeaders, httpRequest, parseRetryAfter, type HttpOptions, type HttpResponse } from '../../http/http.js';
 import type { YouTubeAuth, YouTubeVideo } from './youtube-client.js';
 import type { YouTubeConfig } from './youtube-config.js';
 import { classifyYouTubeError } from './youtube-errors.js';
