@@ -1,9 +1,8 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/open-store.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { accountFixture, campaignFixture } from '../helpers/store-data.js';
-import { storeTargets } from '../helpers/store-targets.js';
+import { openTestStore, storeTargets } from '../helpers/store-targets.js';
 
 const targets = await storeTargets();
 const T0 = Date.UTC(2025, 11, 1, 9, 0, 0);
@@ -22,7 +21,8 @@ describe.each(targets)('concurrent creates of one campaign on $name', (target) =
   it('creates it once and answers the other "exists" with the winner', async () => {
     const first = await target.open();
     closing.push(first.cleanup);
-    const second: KyselyStore = await openStore({ url: first.url });
+    // Like a second `publish` process: its own store, with the ledger key unsealed as openApp does.
+    const second: KyselyStore = await openTestStore(first.url);
     closing.push(() => second.close());
     const account = accountFixture('tiktok', '@one', T0);
     await first.store.insertAccount(account);
