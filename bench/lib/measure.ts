@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { copyFile, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -75,6 +75,8 @@ const BUILD = join(REPO, 'bench', '.work', 'build');
 export async function buildBenchChildren(): Promise<void> {
   const { code, stderr } = await run(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.bench.json')]);
   if (code !== 0) throw new Error(`bench build failed: ${stderr.slice(-2000)}`);
+  // The CLI reads its version from the package.json two levels above `cli/`, as in an installed package.
+  await copyFile(join(REPO, 'package.json'), join(BUILD, 'package.json'));
 }
 
 /** `node` arguments to run a bench child: its compiled build when there is one, else the TypeScript through tsx. */
