@@ -86,7 +86,14 @@ describe('worker processes killed with SIGKILL at random moments', () => {
     let killedMidUpload = 0;
     for (let round = 0; round < 8; round++) {
       const child = startWorker();
-      await new Promise((r) => setTimeout(r, 1_500 + Math.floor(random() * 2_500)));
+      // Kill once this worker holds posts (a worker starting slowly under load must not be killed before
+      // it claims anything, or no lease is ever left to recover), then at a random moment after that.
+      for (let waited = 0; waited < 30_000; waited += 50) {
+        const active = (await app.store.listPosts({ limit: 100 })).posts.some((p) => ['preparing', 'uploading', 'processing', 'publishing'].includes(p.state));
+        if (active || child.exitCode !== null) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 200 + Math.floor(random() * 2_500)));
       const uploading = (await app.store.listPosts({ state: 'uploading' })).posts.length;
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
