@@ -5,19 +5,11 @@ import { formatWindow, isInWindow, parseWindow } from '../core/plan/daily-window
 import { DEFAULT_QUOTAS, describeQuota, PACIFIC_ZONE } from '../core/plan/quota.js';
 import { formatLocal } from '../core/plan/time-zone.js';
 import type { PostRecord } from '../core/ports/store.js';
+import { POST_STATES } from '../core/post-state.js';
 
 const DAY_MS = 86_400_000;
-const COUNTED_STATES = [
-  'scheduled',
-  'preparing',
-  'uploading',
-  'processing',
-  'publishing',
-  'published',
-  'retry_wait',
-  'deferred',
-  'needs_reauth',
-] as const;
+// Every post that holds (or will hold) a quota slot: all states but the two that never publish.
+const COUNTED_STATES = POST_STATES.filter((s) => s !== 'failed' && s !== 'cancelled');
 
 /**
  * Why a post may not move to `at`, in words the dashboard shows as is, or undefined when it may:
