@@ -84,6 +84,8 @@ describe('worker processes killed with SIGKILL at random moments', () => {
   it('publishes every post exactly once, loses none, and never restarts a valid upload from zero', async () => {
     let kills = 0;
     let killedMidUpload = 0;
+    let killsHoldingLease = 0;
+    const deadOwners = new Set<string>();
     for (let round = 0; round < 8; round++) {
       const child = startWorker();
       // Kill once this worker holds posts (a worker starting slowly under load must not be killed before
@@ -94,10 +96,24 @@ describe('worker processes killed with SIGKILL at random moments', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
       await new Promise((r) => setTimeout(r, 200 + Math.floor(random() * 2_500)));
+      // Then kill while this worker holds a live lease (between two posts it holds none, and a kill there
+      // proves nothing about recovery); on a fast machine the random moment often lands between posts.
+      let holding = false;
+      const liveOwners = new Set<string>();
+      for (let waited = 0; waited < 10_000 && child.exitCode === null; waited += 20) {
+        const now = Date.now();
+        const live = (await app.store.listPosts({ limit: 100 })).posts.filter((p) => p.leaseUntil !== null && p.leaseUntil > now && p.leaseOwner && !deadOwners.has(p.leaseOwner));
+        for (const p of live) liveOwners.add(p.leaseOwner!);
+        holding = live.length > 0;
+        if (holding) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
       const uploading = (await app.store.listPosts({ state: 'uploading' })).posts.length;
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       kills += 1;
+      for (const o of liveOwners) deadOwners.add(o); // leases a killed worker left behind are not the next worker's
+      if (holding) killsHoldingLease += 1;
       if (uploading) killedMidUpload += 1;
       const { posts } = await app.store.listPosts({ limit: 100 });
       if (posts.every((p) => isFinalState(p.state))) break;
@@ -120,8 +136,9 @@ describe('worker processes killed with SIGKILL at random moments', () => {
     expect(restarts.filter((e) => !/outcome_unknown|no session|lost/i.test(JSON.stringify(e.data)))).toEqual([]);
     expect(events.filter((e) => e.type === 'post.lease_recovered').length).toBeGreaterThan(0);
     expect(kills).toBeGreaterThan(0);
+    expect(killsHoldingLease).toBeGreaterThan(0);
     expect(await app.store.verifyLedger()).toMatchObject({ ok: true });
     for (const emulator of [sandbox.tiktok, sandbox.youtube, sandbox.instagram]) expect(emulator.server.faults.fired.length, emulator.server.name).toBeGreaterThan(0);
-    console.log(`fault test: ${kills} SIGKILLs (${killedMidUpload} with an upload in flight), ${events.filter((e) => e.type === 'post.lease_recovered').length} leases recovered, ${restarts.length} upload restarts, faults fired: tiktok ${sandbox.tiktok.server.faults.fired.length}, youtube ${sandbox.youtube.server.faults.fired.length}, instagram ${sandbox.instagram.server.faults.fired.length}`);
+    console.log(`fault test: ${kills} SIGKILLs (${killsHoldingLease} holding a lease, ${killedMidUpload} with an upload in flight), ${events.filter((e) => e.type === 'post.lease_recovered').length} leases recovered, ${restarts.length} upload restarts, faults fired: tiktok ${sandbox.tiktok.server.faults.fired.length}, youtube ${sandbox.youtube.server.faults.fired.length}, instagram ${sandbox.instagram.server.faults.fired.length}`);
   }, 240_000);
 });
