@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The clipcast CLI. An installed package runs dist/. In a git checkout (src/ present) it runs dist/ when
-// that build is up to date with every source file (start-up ~4× faster than compiling on the fly), and
-// otherwise the TypeScript sources through tsx, so it never runs a stale build.
+// The clipcast CLI. An installed package runs the bundle in dist/bin/ (scripts/bundle-cli.mjs). In a git
+// checkout (src/ present) it runs that bundle when it was built after every source file was last changed,
+// and otherwise the TypeScript sources through tsx, so it never runs a stale build.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import module from 'node:module';
 
@@ -9,28 +9,24 @@ import module from 'node:module';
 module.enableCompileCache?.();
 
 const src = new URL('../src/', import.meta.url);
-const dist = new URL('../dist/', import.meta.url);
+const bundle = new URL('../dist/bin/', import.meta.url);
 
-/** True when every src/**.ts has its dist/**.js written after it (a few hundred stats, ~5 ms). */
-function distIsCurrent(dir = '') {
-  for (const entry of readdirSync(new URL(dir, src), { withFileTypes: true })) {
-    const rel = dir + entry.name;
-    if (entry.isDirectory()) {
-      if (!distIsCurrent(`${rel}/`)) return false;
-    } else if (rel.endsWith('.ts') && !rel.endsWith('.d.ts')) {
-      const built = statSync(new URL(rel.replace(/\.ts$/, '.js'), dist), { throwIfNoEntry: false });
-      if (!built || built.mtimeMs < statSync(new URL(rel, src)).mtimeMs) return false;
-    }
+/** True when no src/**.ts changed after `built` (a few hundred stats, ~5 ms). */
+function unchangedSince(built, dir = src) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const url = new URL(entry.name + (entry.isDirectory() ? '/' : ''), dir);
+    if (entry.isDirectory() ? !unchangedSince(built, url) : entry.name.endsWith('.ts') && statSync(url).mtimeMs > built) return false;
   }
   return true;
 }
 
-const main = existsSync(new URL('cli/main.js', dist)) && (!existsSync(src) || process.env.CLIPCAST_FROM_SOURCE !== '1' && distIsCurrent()) ? new URL('cli/main.js', dist) : undefined;
+const built = statSync(new URL('main.js', bundle), { throwIfNoEntry: false })?.mtimeMs;
+const main = built !== undefined && (!existsSync(src) || (process.env.CLIPCAST_FROM_SOURCE !== '1' && unchangedSince(built))) ? new URL('main.js', bundle) : undefined;
 let runCli;
 // Before any HTTP request: undici's WebAssembly parser stays on V8's baseline compiler (about 35 MB less
 // peak RSS per process; see src/app/process-flags.ts).
 if (main) {
-  (await import(new URL('app/process-flags.js', dist).href)).useBaselineWasm();
+  (await import(new URL('process-flags.js', bundle).href)).useBaselineWasm();
   ({ runCli } = await import(main.href));
 } else if (existsSync(src)) {
   const { register } = await import('tsx/esm/api');

@@ -3,8 +3,6 @@ import { rmSync } from 'node:fs';
 import { copyFile, link, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProbeInfo } from '../core/clips/probe-result.js';
-import { probeMp4 } from './probe.js';
-import { remuxMp4 } from './remux-mp4.js';
 
 /** A file in the media store. */
 export interface StoredMedia {
@@ -77,6 +75,8 @@ export class LocalMediaStore {
     const tmp = join(this.root, `remux.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     this.#pending.add(tmp);
     try {
+      // Loaded here, not at the top: the MP4 parser is a third of the CLI's code and read-only commands never remux.
+      const { remuxMp4 } = await import('./remux-mp4.js');
       const { sha256, size } = await remuxMp4(source, tmp);
       const path = this.pathOf(sha256);
       await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true });
@@ -84,6 +84,7 @@ export class LocalMediaStore {
       await rename(tmp, path);
       // Like importFile: a remux this run added is removed again if the import is abandoned.
       if (!existed) this.#added.add(path);
+      const { probeMp4 } = await import('./probe.js');
       const probe = await probeMp4(path);
       if (!probe.ok) throw new Error(`the remux of ${source} does not read back: ${probe.error.message}`);
       return { sha256, path, size, probe };

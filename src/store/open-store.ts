@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
 import { KyselyStore } from './kysely-store.js';
 import { migrationsFor, type DialectName } from './migrations.js';
 import type { Database } from './schema.js';
@@ -54,7 +54,9 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
   if (options.migrate ?? true) {
-    const migrator = new Migrator({ db, provider: migrationsFor(dialectName) });
+    const provider = migrationsFor(dialectName);
+    if (await isCurrent(db, provider)) return new KyselyStore(db, dialectName);
+    const migrator = new Migrator({ db, provider });
     const { error } = await migrator.migrateToLatest();
     if (error) {
       await db.destroy();
@@ -62,6 +64,22 @@ export async function openStore(options: OpenStoreOptions): Promise<KyselyStore>
     }
   }
   return new KyselyStore(db, dialectName);
+}
+
+/**
+ * True when the database has run exactly the migrations this version knows, the common case on every
+ * CLI call: one query instead of the migrator's table checks and lock (a read-only command's start-up).
+ * Anything else (no table yet, pending or unknown migrations) goes through the migrator, which applies
+ * or reports them.
+ */
+async function isCurrent(db: Kysely<Database>, provider: MigrationProvider): Promise<boolean> {
+  const names = Object.keys(await provider.getMigrations()).sort();
+  try {
+    const { rows } = await sql<{ n: number | string; last: string | null }>`select count(*) as n, max(name) as last from kysely_migration`.execute(db);
+    return Number(rows[0]?.n) === names.length && rows[0]?.last === names.at(-1);
+  } catch {
+    return false; // a new database: the migrator creates the table
+  }
 }
 
 /**

@@ -21,7 +21,7 @@ describe('the npm package', () => {
   const shipped = new Set(files);
 
   it('ships the CLI, the compiled library with types, the example campaign, the licence and the README', () => {
-    for (const f of ['bin/clipcast.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'examples/campaign/copys/clips_copys.json', 'LICENSE', 'README.md', 'package.json']) {
+    for (const f of ['bin/clipcast.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/bin/main.js', 'examples/campaign/copys/clips_copys.json', 'LICENSE', 'README.md', 'package.json']) {
       expect(shipped.has(f), f).toBe(true);
     }
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('bench/'))).toEqual([]);
