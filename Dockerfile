@@ -14,8 +14,10 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
+COPY web ./web
+COPY scripts ./scripts
 COPY examples ./examples
-# `npm ci` runs the `prepare` script, which builds dist/.
+# `npm ci` runs the `prepare` script, which builds dist/ (tsc), dist/web/ (vite) and dist/bin/ (the CLI bundle).
 RUN npm ci && npm prune --omit=dev && rm -rf src
 
 # --- runtime: slim Node, no compiler, not root ---

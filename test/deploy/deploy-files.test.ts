@@ -5,9 +5,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { EXAMPLE_CAMPAIGN } from '../helpers/cliper-fixtures.js';
@@ -142,6 +142,26 @@ describe('Dockerfile', () => {
     expect(compose.services.api!.command).toContain(port);
     expect(compose.services.api!.ports).toContain(`${port}:${port}`);
   });
+
+  it("builds from what its build stage copies: prepare (tsc, vite, the CLI bundle) runs on exactly those files", async () => {
+    // The build stage's COPYs, replayed into an empty directory (node_modules linked in place of `npm ci`).
+    const buildStage = ins.slice(0, ins.indexOf(froms[1]!));
+    const workdir = buildStage.find((i) => i.op === 'WORKDIR')!.args;
+    const dir = await mkdtemp(join(tmpdir(), 'clipcast-docker-build-'));
+    try {
+      for (const i of buildStage.filter((x) => x.op === 'COPY')) {
+        const parts = i.args.split(/\s+/);
+        const dest = join(dir, relative(workdir, resolve(workdir, parts.at(-1)!)));
+        for (const src of parts.slice(0, -1)) await cp(join(ROOT, src), parts.length > 2 || dest.endsWith('/') ? join(dest, basename(src)) : dest, { recursive: true });
+      }
+      await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+      const r = spawnSync('npm', ['run', 'prepare'], { cwd: dir, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
+      expect(r.status, r.stderr + r.stdout).toBe(0);
+      for (const f of ['dist/index.js', 'dist/web/index.html', 'dist/bin/main.js']) await expect(readFile(join(dir, f)), f).resolves.toBeDefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('copies only files that exist into the image', async () => {
     for (const i of ins.filter((x) => x.op === 'COPY' && !x.args.startsWith('--from'))) {
