@@ -12,6 +12,14 @@ export const platformSchema = z.enum(PLATFORM_IDS).meta({ id: 'Platform' });
 export const postStateSchema = z.enum(POST_STATES).meta({ id: 'PostState' });
 const iso = z.string().meta({ format: 'date-time' });
 
+/** The user's per-account settings (`PATCH /accounts/{id}` changes them). */
+export const accountSettingsSchema = z
+  .object({
+    selfDeclaredMadeForKids: z.boolean().optional().describe("YouTube: the channel's videos are declared made for kids (true) or not (false); required before a campaign is created"),
+  })
+  .strict()
+  .meta({ id: 'AccountSettings' });
+
 export const accountSchema = z
   .object({
     id: z.string(),
@@ -25,6 +33,7 @@ export const accountSchema = z
     sandbox: z.boolean(),
     tokenExpiresAt: iso.nullable(),
     credentialFields: z.array(z.string()).describe('Names of the credential fields present; their values are never returned'),
+    settings: accountSettingsSchema,
   })
   .meta({ id: 'Account' });
 

@@ -198,6 +198,18 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('heading', { name: 'Accounts' }).waitFor();
     expect(await axe(page)).toEqual([]);
     await page.screenshot({ path: join(shots, 'accounts.png') });
+    // YouTube's made-for-kids default is set from the page and saved through PATCH /accounts/{id}.
+    const youtube = (
+      (await api('/accounts')) as unknown as { id: string; platform: string; handle: string }[]
+    ).find((a) => a.platform === 'youtube')!;
+    await page.getByLabel(`Made for kids, ${youtube.handle}`).selectOption('true');
+    await expect
+      .poll(async () => (await api(`/accounts/${youtube.id}`))['settings'])
+      .toEqual({ selfDeclaredMadeForKids: true });
+    await page.getByLabel(`Made for kids, ${youtube.handle}`).selectOption('false');
+    await expect
+      .poll(async () => (await api(`/accounts/${youtube.id}`))['settings'])
+      .toEqual({ selfDeclaredMadeForKids: false });
     await page.goto(`${fx.url}/#/`);
     await page.getByLabel('Theme').selectOption('dark');
     await page.setViewportSize({ width: 375, height: 812 });

@@ -51,8 +51,14 @@ export interface Account {
   tokenExpiresAt: string | null;
 }
 
+/** An account's settings (`PATCH /accounts/{id}`); YouTube needs made-for-kids before a campaign. */
+export interface AccountSettings {
+  selfDeclaredMadeForKids?: boolean;
+}
+
 export interface AccountHealth extends Account {
   quota: { used: number; limit: number; rule: string };
+  settings: AccountSettings;
 }
 
 export interface LedgerEvent {

@@ -31,6 +31,14 @@ export interface AccountView {
   sandbox: boolean;
   tokenExpiresAt: string | null;
   credentialFields: string[];
+  /** The user's settings kept with the credentials (not secrets), e.g. YouTube's made-for-kids default. */
+  settings: AccountSettings;
+}
+
+/** Per-account settings a user chooses (stored with the credentials, shown in views; never tokens). */
+export interface AccountSettings {
+  /** YouTube: every upload declares whether it is made for kids; required before a campaign is created. */
+  selfDeclaredMadeForKids?: boolean;
 }
 
 /**
@@ -327,6 +335,7 @@ function toView(a: AccountRecord, credentials: Credentials): AccountView {
     sandbox: a.sandbox,
     tokenExpiresAt: a.tokenExpiresAt ? new Date(a.tokenExpiresAt).toISOString() : null,
     credentialFields: Object.keys(credentials).sort(),
+    settings: Object.fromEntries(ACCOUNT_SETTINGS.filter((k) => typeof credentials[k] === 'boolean').map((k) => [k, credentials[k]])),
   };
 }
 

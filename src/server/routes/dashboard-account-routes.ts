@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { PLATFORM_IDS } from '../../core/platform-id.js';
 import { DEFAULT_QUOTAS, describeQuota, PACIFIC_ZONE } from '../../core/plan/quota.js';
-import { errorResponses } from '../schemas.js';
+import { accountSettingsSchema, errorResponses } from '../schemas.js';
 import type { ServerContext, ZodServer } from '../server-context.js';
 
 const healthSchema = z
@@ -14,6 +14,7 @@ const healthSchema = z
     sandbox: z.boolean(),
     tokenExpiresAt: z.string().nullable(),
     quota: z.object({ used: z.number(), limit: z.number(), rule: z.string() }),
+    settings: accountSettingsSchema,
   })
   .meta({ id: 'AccountHealth' });
 const IN_QUOTA = ['preparing', 'uploading', 'processing', 'publishing', 'published'];
@@ -21,7 +22,8 @@ const IN_QUOTA = ['preparing', 'uploading', 'processing', 'publishing', 'publish
 /**
  * `GET /dashboard/accounts`: each account's health for the accounts page: status (needs reauth), token
  * expiry and quota use in the platform's current window (TikTok's daily cap and Instagram's limit per
- * account over the last 24 h, YouTube's per-project Pacific day), counted from the posts that started.
+ * account over the last 24 h, YouTube's per-project Pacific day), counted from the posts that started,
+ * and the account's settings (YouTube's made-for-kids default, changed with `PATCH /accounts/{id}`).
  *
  * @example
  * ```ts
@@ -45,6 +47,7 @@ export function registerDashboardAccountRoutes(server: ZodServer, ctx: ServerCon
       const { store, clock } = ctx.app;
       const now = clock.now();
       const accounts = (await store.listAccounts()).filter((a) => a.active);
+      const settings = new Map((await ctx.app.accounts.list()).map((v) => [v.id, v.settings]));
       const out = [];
       for (const a of accounts) {
         const rule = DEFAULT_QUOTAS[a.platform];
@@ -68,6 +71,7 @@ export function registerDashboardAccountRoutes(server: ZodServer, ctx: ServerCon
           sandbox: a.sandbox,
           tokenExpiresAt: a.tokenExpiresAt === null ? null : new Date(a.tokenExpiresAt).toISOString(),
           quota: { used, limit: rule.perWindow, rule: describeQuota(a.platform, rule, 'UTC') },
+          settings: settings.get(a.id) ?? {},
         });
       }
       return { accounts: out, platforms: [...PLATFORM_IDS] };
