@@ -4,6 +4,7 @@ import type { ClipcastConfig } from '../config/load-config.js';
 import { LocalMediaStore } from '../media/local-media-store.js';
 import { keySourceOf, openSecretKeys } from '../secrets/key-check.js';
 import { newId } from '../store/ids.js';
+import { configuredApp, type PlatformApps } from './platform-apps.js';
 import type { KyselyStore } from '../store/kysely-store.js';
 import { isPostgresUrl, openStore } from '../store/open-store.js';
 import { SecretBox } from '../secrets/secret-box.js';
@@ -31,7 +32,7 @@ export interface App {
  * try { console.log(await app.accounts.list()); } finally { await app.close(); }
  * ```
  */
-export async function openApp(config: Readonly<ClipcastConfig>, options: { clock?: Clock; readOnlyIfMissing?: boolean } = {}): Promise<App> {
+export async function openApp(config: Readonly<ClipcastConfig>, options: { clock?: Clock; readOnlyIfMissing?: boolean; apps?: PlatformApps } = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   // A dry run on a machine with no data dir yet must not create one: use a throwaway in-memory store.
   const ephemeral = options.readOnlyIfMissing && !isPostgresUrl(config.databaseUrl) && !existsSync(config.databaseUrl.replace(/^sqlite:(\/\/)?/i, ''));
@@ -53,7 +54,8 @@ export async function openApp(config: Readonly<ClipcastConfig>, options: { clock
     store,
     secrets,
     media: new LocalMediaStore(config.mediaDir),
-    accounts: new AccountService(store, secrets, () => clock.now(), makeId),
+    // An account may leave out its app's id and secret when the platform's app is configured.
+    accounts: new AccountService(store, secrets, () => clock.now(), makeId, (platform) => configuredApp(platform, options.apps ?? {}) !== undefined),
     newId: makeId,
     close: () => store.close(),
   };

@@ -47,8 +47,9 @@ export function createCliContext(options: { json: boolean; env?: NodeJS.ProcessE
     env,
     config: () => (config ??= loadConfig(env, options.home ? { home: options.home } : {})),
     // The store and its driver load with the first command that needs them (start-up time).
-    app: () => (app ??= import('../app/open-app.js').then((m) => m.openApp(ctx.config()))),
-    readApp: () => (app ??= import('../app/open-app.js').then((m) => m.openApp(ctx.config(), { readOnlyIfMissing: true }))),
+    // The platforms' apps configured in the environment (CLIPCAST_TIKTOK_CLIENT_KEY…) let an account leave its app out.
+    app: () => (app ??= openCliApp(ctx, {})),
+    readApp: () => (app ??= openCliApp(ctx, { readOnlyIfMissing: true })),
     async logger(level) {
       const { createLogger } = await import('../worker/pino-logger.js');
       const format = ctx.config().logFormat;
@@ -92,4 +93,9 @@ export function reportError(ctx: Pick<CliContext, 'err' | 'json' | 'out'> & { co
   if (ctx.json) ctx.out.write(`${JSON.stringify({ error: { code: 'FAILED', message } }, null, 2)}\n`);
   ctx.err.write(`${paint.red('error:')} ${message}\n`);
   return EXIT.failure;
+}
+
+async function openCliApp(ctx: CliContext, options: { readOnlyIfMissing?: boolean }): Promise<App> {
+  const [{ openApp }, { platformAppsFromEnv }] = await Promise.all([import('../app/open-app.js'), import('../app/platform-apps.js')]);
+  return openApp(ctx.config(), { ...options, apps: platformAppsFromEnv(ctx.env) });
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { AccountService } from '../../src/core/accounts/account-service.js';
 import { silentLogger } from '../../src/core/ports/notifier.js';
 import { createWorker } from '../../src/worker/create-worker.js';
 import { engineHarness, FAST_TUNE } from '../helpers/engine-harness.js';
@@ -81,6 +82,32 @@ describe('an error while building an adapter or reading credentials ends the ste
     expect(reason).toMatchObject({ code: 'APP_CREDENTIALS_MISSING' });
     expect(String(reason?.message)).toMatch(platform === 'tiktok' ? /CLIPCAST_TIKTOK_CLIENT_KEY/ : /CLIPCAST_YOUTUBE_CLIENT_ID/);
     expect(await notifications(h)).toContain('account.needs_reauth');
+  });
+
+  it.each(['tiktok', 'youtube'] as const)('%s: an account added with tokens only, its app configured (CLIPCAST_*_CLIENT_*), publishes and refreshes through that app', async (platform) => {
+    h = await engineHarness({ platforms: [platform] });
+    const apps = { tiktok: h.sandbox.apps.tiktok, youtube: h.sandbox.apps.youtube };
+    const account = (await h.app.store.getAccount(h.accounts[platform]!))!;
+    const { clientKey: _k, clientId: _i, clientSecret: _s, ...tokensOnly } = h.app.accounts.credentialsOf(account);
+    // The service a CLI or API opened with those apps configured accepts tokens alone, and says what is missing otherwise.
+    const configured = new AccountService(h.app.store, h.app.secrets, () => h!.clock.now(), h.app.newId, (p) => p === platform);
+    const unconfigured = new AccountService(h.app.store, h.app.secrets, () => h!.clock.now(), h.app.newId);
+    await expect(unconfigured.add({ platform, handle: '@tokens', credentials: tokensOnly })).rejects.toMatchObject({
+      message: platform === 'tiktok' ? /lack client_key, client_secret/ : /lack client_id, client_secret/,
+      hint: platform === 'tiktok' ? /CLIPCAST_TIKTOK_CLIENT_KEY/ : /CLIPCAST_YOUTUBE_CLIENT_ID/,
+    });
+    const half = platform === 'tiktok' ? { clientKey: 'k' } : { clientId: 'i' };
+    await expect(configured.add({ platform, handle: '@half', credentials: { ...tokensOnly, ...half } })).rejects.toThrow(/lack client_secret/);
+    await h.app.store.updateAccount(account.id, { active: false });
+    const added = await configured.add({ platform, handle: '@tokens', externalId: account.externalId, sandbox: true, credentials: tokensOnly });
+    expect(added.credentialFields).not.toContain(platform === 'tiktok' ? 'clientKey' : 'clientId');
+    h.accounts[platform] = added.id;
+    const worker = await createWorker({ app: h.app, logger: silentLogger, sandbox: h.sandbox.urls, apps, tune: FAST_TUNE });
+    await h.schedule(platform, '3h');
+    const posts = await h.drive(worker.engine);
+    expect(posts.map((p) => p.state)).toEqual(Array(4).fill('published'));
+    expect(h.sandbox.published()).toHaveLength(4);
+    expect((await h.app.store.listEvents({})).filter((e) => e.type === 'account.credentials_refreshed').length).toBeGreaterThan(0);
   });
 
   it.each([

@@ -56,6 +56,8 @@ export class AccountService {
     private readonly secrets: Secrets,
     private readonly now: () => number,
     private readonly makeId: (prefix: string) => string,
+    /** Whether a platform's app is configured (its id and secret then need not be in each account's credentials). */
+    private readonly appConfigured: (platform: PlatformId) => boolean = () => false,
   ) {}
 
   /** Validates and stores an account; returns its public view. */
@@ -68,7 +70,7 @@ export class AccountService {
     }
     const handle = normalizeHandle(input.handle);
     if (!handle || handle === '@') throw new InputError('HANDLE_MISSING', 'the account needs a handle', 'pass --handle @name', 'handle');
-    const credentials = validateCredentials(platform, input.credentials, input.externalId ?? null);
+    const credentials = validateCredentials(platform, input.credentials, input.externalId ?? null, this.appConfigured(platform));
     const existing = (await this.store.listAccounts({ platform })).find((a) => sameHandle(a.handle, handle) && a.active);
     if (existing) {
       throw new InputError('ACCOUNT_EXISTS', `a ${platform} account ${handle} already exists (${existing.id})`, `remove it first: clipcast accounts remove ${existing.id}`, 'handle');
@@ -277,7 +279,7 @@ export class AccountService {
 const ACCOUNT_SETTINGS = ['selfDeclaredMadeForKids'] as const;
 
 /** Checks the credentials of a platform; returns the cleaned record (known fields only, canonical names). */
-export function validateCredentials(platform: PlatformId, input: Record<string, unknown>, externalId: string | null): Credentials {
+export function validateCredentials(platform: PlatformId, input: Record<string, unknown>, externalId: string | null, appConfigured = false): Credentials {
   const spec = isPostizCredentials(input) ? POSTIZ_CHANNEL_SPEC : CREDENTIAL_SPECS[platform];
   const known = [...spec.required, ...spec.optional];
   const raw: Record<string, unknown> = {};
@@ -296,7 +298,11 @@ export function validateCredentials(platform: PlatformId, input: Record<string, 
     out[key] = v;
   }
   if (spec.fromExternalId && out[spec.fromExternalId] === undefined && externalId) out[spec.fromExternalId] = externalId;
-  const missing = spec.required.filter((k) => out[k] === undefined);
+  // With the platform's app configured, an account may carry neither of the app's fields (both or none:
+  // half an app would pair one app's id with another's secret).
+  const appFields: readonly string[] = spec.app ?? [];
+  const appAbsent = appFields.every((k) => out[k] === undefined);
+  const missing = spec.required.filter((k) => out[k] === undefined && !(appConfigured && appAbsent && appFields.includes(k)));
   if (missing.length) {
     throw new InputError('CREDENTIAL_MISSING', `${platform} credentials lack ${missing.map(snake).join(', ')}`, spec.help, missing[0]);
   }

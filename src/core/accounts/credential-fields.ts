@@ -6,6 +6,11 @@ export interface CredentialSpec {
   optional: readonly string[];
   /** Required fields that may be taken from the account's external id when absent. */
   fromExternalId?: string;
+  /**
+   * The app's id and secret among `required`: they may be left out when the platform's app is configured
+   * (environment), since the worker then resolves the account's app from there.
+   */
+  app?: readonly [string, string];
   /** Defaults for fields the user need not give. */
   defaults?: (creds: Record<string, unknown>) => Record<string, unknown>;
   /** What the user should paste, for prompts and errors. */
@@ -24,7 +29,8 @@ export const CREDENTIAL_SPECS: Readonly<Record<PlatformId, CredentialSpec>> = Ob
   tiktok: {
     required: ['clientKey', 'clientSecret', 'accessToken'],
     optional: ['refreshToken', 'openId', 'scope', 'expiresAt', 'refreshExpiresAt', 'redirectUri'],
-    help: 'TikTok needs client_key, client_secret and access_token (refresh_token to stay connected)',
+    app: ['clientKey', 'clientSecret'],
+    help: 'TikTok needs client_key, client_secret and access_token (refresh_token to stay connected); client_key and client_secret may come from CLIPCAST_TIKTOK_CLIENT_KEY and CLIPCAST_TIKTOK_CLIENT_SECRET instead',
   },
   instagram: {
     required: ['accessToken', 'igUserId'],
@@ -37,7 +43,8 @@ export const CREDENTIAL_SPECS: Readonly<Record<PlatformId, CredentialSpec>> = Ob
   youtube: {
     required: ['clientId', 'clientSecret', 'refreshToken'],
     optional: ['accessToken', 'expiresAt', 'scope', 'appMode', 'consentedAt', 'selfDeclaredMadeForKids'],
-    help: 'YouTube needs client_id, client_secret and refresh_token',
+    app: ['clientId', 'clientSecret'],
+    help: 'YouTube needs client_id, client_secret and refresh_token; client_id and client_secret may come from CLIPCAST_YOUTUBE_CLIENT_ID and CLIPCAST_YOUTUBE_CLIENT_SECRET instead',
   },
 });
 
