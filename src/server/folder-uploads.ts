@@ -182,7 +182,9 @@ export class FolderUploads {
       for await (const part of parts) {
         if (part.type === 'field') {
           const field = part as MultipartValue;
-          if (field.fieldname === 'folder' && typeof field.value === 'string') folder = field.value.slice(0, 255) || null;
+          // Kept as the campaign's source: no control characters (PostgreSQL refuses a NUL).
+          // eslint-disable-next-line no-control-regex
+          if (field.fieldname === 'folder' && typeof field.value === 'string') folder = field.value.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255) || null;
           continue;
         }
         const file = part as MultipartFile;

@@ -138,11 +138,13 @@ describe('POST /dashboard/uploads', () => {
     const files = exampleFiles();
     const big = Buffer.concat([files['1.mp4']!, Buffer.alloc(3 * 1024 * 1024)]);
     const { ['copys/clips_copys.json']: json, ...clips } = files;
-    const up = await send(f, 'POST', '/dashboard/uploads', form({ ...clips, '1.mp4': big, 'clips_copys.json': json! }));
+    const up = await send(f, 'POST', '/dashboard/uploads', form({ ...clips, '1.mp4': big, 'clips_copys.json': json! }, 'my\u0000 talk\n'));
     expect(up.status, JSON.stringify(up.json)).toBe(201);
     const id = up.json['uploadId'] as string;
     expect(readdirSync(join(f.uploads.root, id, 'copys'))).toEqual(['clips_copys.json']);
     expect(up.json['bytes']).toBeGreaterThan(3 * 1024 * 1024);
+    // The folder name is kept as the campaign's source, without control characters.
+    expect(up.json['folder']).toBe('my talk');
     expect((await send(f, 'DELETE', `/dashboard/uploads/${id}`)).status).toBe(204);
     expect(leftovers(f)).toEqual([]);
   });
