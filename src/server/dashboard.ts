@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../app/open-app.js';
 import { DashboardLive } from './dashboard-live.js';
 import { DashboardSessions } from './dashboard-sessions.js';
+import { FolderUploads, type UploadLimits } from './folder-uploads.js';
 import { registerDashboardAccountRoutes } from './routes/dashboard-account-routes.js';
 import { registerDashboardCalendarRoutes } from './routes/dashboard-calendar-routes.js';
 import { registerDashboardCampaignRoutes } from './routes/dashboard-campaign-routes.js';
@@ -12,6 +14,7 @@ import { registerDashboardNewCampaignRoutes } from './routes/dashboard-new-campa
 import { registerDashboardPostRoutes } from './routes/dashboard-post-routes.js';
 import { liveSession, registerDashboardSessionRoutes } from './routes/dashboard-session-routes.js';
 import { registerDashboardStaticRoutes } from './routes/dashboard-static-routes.js';
+import { registerDashboardUploadRoutes } from './routes/dashboard-upload-routes.js';
 import type { ServerContext, ZodServer } from './server-context.js';
 
 /** Options of the web dashboard `buildServer` serves at `/`; every default is documented here. */
@@ -28,6 +31,10 @@ export interface DashboardOptions {
   sourceRoots?: string[];
   /** Idle lifetime of a session. Default 12 h. */
   sessionTtlMs?: number;
+  /** Limits of a folder uploaded from the new-campaign page (see {@link UploadLimits} for the defaults). */
+  uploadLimits?: Partial<UploadLimits>;
+  /** Where uploaded folders wait for their campaign. Default: `<media root>/uploads` with `uploadLimits`. */
+  uploads?: FolderUploads;
 }
 
 /**
@@ -45,6 +52,7 @@ export function createDashboard(app: App, options: DashboardOptions, publicUrl: 
   const sessions = new DashboardSessions(app.clock, options.sessionTtlMs);
   const live = options.live ?? new DashboardLive(app);
   const secure = options.secureCookies ?? !!publicUrl?.startsWith('https:');
+  const uploads = options.uploads ?? new FolderUploads(join(app.media.root, 'uploads'), app.clock, options.uploadLimits ?? {});
   return {
     sessions,
     live,
@@ -63,8 +71,12 @@ export function createDashboard(app: App, options: DashboardOptions, publicUrl: 
       registerDashboardCalendarRoutes(server, ctx);
       registerDashboardCampaignRoutes(server, ctx);
       registerDashboardNewCampaignRoutes(server, ctx, { sourceRoots: options.sourceRoots ?? [] });
+      registerDashboardUploadRoutes(server, ctx, { uploads });
       registerDashboardLiveRoutes(server, { live });
-      server.addHook('onClose', async () => live.close());
+      server.addHook('onClose', async () => {
+        live.close();
+        await uploads.close();
+      });
     },
   };
 }

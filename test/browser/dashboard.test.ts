@@ -1,10 +1,11 @@
 /// <reference lib="dom" />
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_CAMPAIGN_DIR } from '../../src/app/run-demo.js';
 import { createWorker, type Worker } from '../../src/worker/create-worker.js';
 import {
   artifactsDir,
@@ -236,6 +237,54 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Create the campaign' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/created with 12 posts/);
     expect(((await api('/campaigns')) as unknown as unknown[]).length).toBe(before + 1);
+  });
+
+  it('uploads a CLIPER folder from this computer with progress, previews it and creates the campaign', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    await page.getByLabel('Upload from this computer').check();
+    // The folder picker (webkitdirectory) gets the example folder: four clips, the clips file and a README.
+    // The upload is held at the network layer until the page has shown its progress bar.
+    let release = () => undefined as void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/dashboard/uploads', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByLabel(/^CLIPER folder to upload/).setInputFiles(EXAMPLE_CAMPAIGN_DIR);
+    // Its label says how far it is (the progressbar's accessible name).
+    // (The total is the request's: the files, 120 KB, and the multipart framing.)
+    await page.getByRole('progressbar', { name: /^Uploading \d+ KB of 1[12]\d KB$/ }).waitFor();
+    release();
+    await page.getByText(/^Uploaded campaign: 4 clips, 5 files, 120 KB/).waitFor();
+    await page.unroute('**/dashboard/uploads');
+    await expect.poll(() => page.getByText(/^Left out 1 file/).textContent()).toMatch(/README\.md/);
+    expect(await axe(page)).toEqual([]);
+    await page.getByLabel(/^Start/).fill(`${day.plus({ days: 3 }).toISODate()}T09:00`);
+    await page.getByRole('button', { name: 'Preview the plan' }).click();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Plan preview' }).getByRole('heading').textContent())
+      .toMatch(/^12 posts planned/);
+    await page.screenshot({ path: join(shots, 'new-campaign-upload.png'), fullPage: true });
+    type Listed = { id: string; sourceDir: string; startAt: string };
+    const uploaded = async () =>
+      ((await api('/campaigns')) as unknown as Listed[]).filter((c) => c.sourceDir === 'upload:campaign');
+    expect(await uploaded()).toEqual([]);
+    await page.getByRole('button', { name: 'Create the campaign' }).click();
+    // The page goes back to the calendar once the campaign exists.
+    await page.waitForURL(/#\/$/);
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/created with 12 posts/);
+    const made = await uploaded();
+    expect(made).toHaveLength(1);
+    expect(made[0]!.startAt).toBe(`${day.plus({ days: 3 }).toISODate()}T09:00:00.000Z`);
+    const posts = (await api(`/posts?campaign=${made[0]!.id}`))['posts'] as { platform: string }[];
+    expect(posts.map((p) => p.platform).sort()).toEqual([
+      ...Array(4).fill('instagram'),
+      ...Array(4).fill('tiktok'),
+      ...Array(4).fill('youtube'),
+    ]);
+    // The staging folder of the upload is gone once the campaign exists.
+    expect(readdirSync(join(fx.app.media.root, 'uploads'))).toEqual([]);
   });
 
   it('signs out: the cookie no longer opens the API', async () => {

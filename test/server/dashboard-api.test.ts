@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountRecord } from '../../src/core/ports/store.js';
 import { revokeApiKey } from '../../src/server/api-keys.js';
+import { postgresAvailable } from '../helpers/postgres.js';
 import { accountFixture, campaignFixture } from '../helpers/store-data.js';
 import { serverFixture, type ServerFixture } from './server-fixture.js';
 
@@ -17,8 +18,11 @@ afterEach(async () => {
 
 const HOUR = 3_600_000;
 
-async function seeded(opts: Parameters<typeof serverFixture>[0] = {}) {
-  const fx = await serverFixture({ expectWorker: false, ...opts });
+async function seeded(
+  opts: Parameters<typeof serverFixture>[0] = {},
+  backend: Parameters<typeof serverFixture>[1] = {},
+) {
+  const fx = await serverFixture({ expectWorker: false, ...opts }, backend);
   const now = fx.clock.now();
   const tiktok = accountFixture('tiktok', '@tt', now);
   const youtube = accountFixture('youtube', '@yt', now);
@@ -267,9 +271,15 @@ describe('dashboard drawer and edits', () => {
   });
 });
 
-describe('pause and resume a campaign', () => {
+// The pause and resume statements differ per dialect: run them on PostgreSQL too (when it answers; required under CI).
+const databases: ('sqlite' | 'postgres')[] = [
+  'sqlite',
+  ...((await postgresAvailable()) ? ['postgres' as const] : []),
+];
+
+describe.each(databases)('pause and resume a campaign on %s', (database) => {
   it('defers its scheduled posts so no worker claims them, then puts them back at their time (or now)', async () => {
-    const s = await seeded();
+    const s = await seeded({}, { database });
     f = s.f;
     const input = await campaign(f, [s.tiktok], 3, s.now + HOUR, HOUR);
     const id = input.campaign.id;

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { FakeClock } from '../../src/core/clock.js';
 import { createApiKey } from '../../src/server/api-keys.js';
 import { buildServer, type BuildServerOptions } from '../../src/server/build-server.js';
+import { createTestDatabase } from '../helpers/postgres.js';
 
 /** A server over a real SQLite store in a temp CLIPCAST_HOME, with one API key. */
 export interface ServerFixture {
@@ -19,11 +20,18 @@ export interface ServerFixture {
   close(): Promise<void>;
 }
 
-/** Opens a temp app (real SQLite, real secrets) and builds the server with `options`. */
-export async function serverFixture(options: Omit<BuildServerOptions, 'app'> = {}): Promise<ServerFixture> {
+/**
+ * Opens a temp app (real secrets; SQLite in the temp home, or a fresh PostgreSQL database of its own with
+ * `database: 'postgres'`, dropped on close) and builds the server with `options`.
+ */
+export async function serverFixture(
+  options: Omit<BuildServerOptions, 'app'> = {},
+  backend: { database?: 'sqlite' | 'postgres' } = {},
+): Promise<ServerFixture> {
   const home = mkdtempSync(join(tmpdir(), 'clipcast-server-'));
   const clock = new FakeClock(Date.UTC(2025, 11, 1, 9, 0, 0));
-  const app = await openApp(loadConfig({}, { home }), { clock });
+  const db = backend.database === 'postgres' ? await createTestDatabase() : undefined;
+  const app = await openApp(loadConfig({}, { home, ...(db ? { databaseUrl: db.url } : {}) }), { clock });
   const { key } = await createApiKey(app, 'test');
   const server = buildServer({ app, ...options });
   await server.ready();
@@ -37,6 +45,7 @@ export async function serverFixture(options: Omit<BuildServerOptions, 'app'> = {
     async close() {
       await server.close();
       await app.close();
+      await db?.drop();
       rmSync(home, { recursive: true, force: true });
     },
   };

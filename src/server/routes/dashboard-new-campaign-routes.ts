@@ -10,15 +10,19 @@ import { errorResponses } from '../schemas.js';
 import type { ServerContext, ZodServer } from '../server-context.js';
 
 const CLIPS_FILE = join('copys', 'clips_copys.json');
-const previewBody = z.object({
-  sourceDir: z.string().min(1).max(4096),
+/** What a plan needs besides its folder: the same fields as `POST /campaigns`, fewer options. */
+export const planFields = {
   startDate: z.string().min(1).max(100),
   interval: z.string().min(1).max(50),
   platforms: z.array(z.string().min(1).max(200)).min(1).max(20),
   timezone: z.string().max(100).optional(),
   window: z.string().max(50).optional(),
-});
-const previewSchema = z.object({
+};
+const previewBody = z.object({ sourceDir: z.string().min(1).max(4096), ...planFields });
+/** A plan request without its folder (an uploaded folder's). */
+export const planBody = z.object(planFields);
+export type PlanBody = z.infer<typeof planBody>;
+export const previewSchema = z.object({
   timezone: z.string(),
   posts: z.number(),
   lines: z.array(z.string()),
@@ -43,7 +47,6 @@ export function registerDashboardNewCampaignRoutes(
   ctx: ServerContext,
   options: { sourceRoots: string[] },
 ): void {
-  const { app } = ctx;
   const tags = ['dashboard'];
 
   server.get(
@@ -84,38 +87,44 @@ export function registerDashboardNewCampaignRoutes(
     async (request) => {
       const body = request.body;
       await assertInsideRoots(body.sourceDir, options.sourceRoots);
-      const preview = await prepareCampaign(
-        {
-          accounts: app.accounts,
-          store: app.store,
-          now: () => app.clock.now(),
-          probe: (f) => probeMp4(f),
-          defaultTimezone: body.timezone ?? 'UTC',
-        },
-        {
-          source: body.sourceDir,
-          targets: body.platforms,
-          startDate: body.startDate,
-          interval: body.interval,
-          forceNew: true,
-          ...(body.timezone ? { timezone: body.timezone } : {}),
-          ...(body.window ? { window: body.window } : {}),
-        },
-      );
-      return {
-        timezone: preview.timezone,
-        posts: preview.plan.posts.length,
-        lines: describePlan(preview.plan, preview.timezone).slice(0, 1000),
-        findings: preview.findings.map((f) => ({
-          clipId: f.clipId,
-          platform: f.platform,
-          severity: f.severity,
-          message: f.message,
-        })),
-        skipped: preview.skipped.map((s) => ({ clipId: s.clipId, reason: s.reason })),
-      };
+      return previewFolder(ctx, body.sourceDir, body);
     },
   );
+}
+
+/** The dry run of a campaign from `dir` (nothing written): what the page shows before creating it. */
+export async function previewFolder(ctx: ServerContext, dir: string, body: PlanBody): Promise<z.infer<typeof previewSchema>> {
+  const { app } = ctx;
+  const preview = await prepareCampaign(
+    {
+      accounts: app.accounts,
+      store: app.store,
+      now: () => app.clock.now(),
+      probe: (f) => probeMp4(f),
+      defaultTimezone: body.timezone ?? 'UTC',
+    },
+    {
+      source: dir,
+      targets: body.platforms,
+      startDate: body.startDate,
+      interval: body.interval,
+      forceNew: true,
+      ...(body.timezone ? { timezone: body.timezone } : {}),
+      ...(body.window ? { window: body.window } : {}),
+    },
+  );
+  return {
+    timezone: preview.timezone,
+    posts: preview.plan.posts.length,
+    lines: describePlan(preview.plan, preview.timezone).slice(0, 1000),
+    findings: preview.findings.map((f) => ({
+      clipId: f.clipId,
+      platform: f.platform,
+      severity: f.severity,
+      message: f.message,
+    })),
+    skipped: preview.skipped.map((s) => ({ clipId: s.clipId, reason: s.reason })),
+  };
 }
 
 function safeList(dir: string): string[] {
