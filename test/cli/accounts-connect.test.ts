@@ -5,6 +5,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { cliHarness } from '../helpers/cli.js';
+import { fakeTerminal, KEY } from '../helpers/fake-terminal.js';
 
 const MAIN = resolve(import.meta.dirname, '../../src/cli/main.ts');
 
@@ -92,4 +93,50 @@ describe('clipcast accounts connect (OAuth with a loopback redirect, against the
     await forged.body.dump();
     expect(await done).toBe(1); // timed out: the forged answer was not accepted
   }, 20_000);
+});
+
+describe('clipcast accounts connect youtube on a terminal', () => {
+  let h: Awaited<ReturnType<typeof cliHarness>>;
+  let sandbox: ChildProcess;
+  beforeAll(async () => {
+    h = await cliHarness();
+    sandbox = spawn(process.execPath, ['--import', 'tsx', MAIN, '--json', 'sandbox'], { env: h.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((ok) => {
+      let out = '';
+      sandbox.stdout!.on('data', (d) => {
+        out += d;
+        if (out.trimEnd().endsWith('}') && out.includes('"accounts"')) ok();
+      });
+    });
+  }, 60_000);
+  afterAll(async () => {
+    sandbox.kill('SIGKILL');
+    await h.cleanup();
+  });
+
+  it('asks whether the new channel is made for kids, and stores the answer with the account', async () => {
+    // The sandbox's own channel is removed, so the connect makes a new account with no answer yet.
+    const listed = (await h.run('--json', 'accounts', 'list')).json<{ accounts: { id: string; platform: string }[] }>().accounts;
+    expect((await h.run('accounts', 'remove', listed.find((a) => a.platform === 'youtube')!.id)).code).toBe(0);
+
+    const t = fakeTerminal();
+    const err = new PassThrough();
+    const urlSeen = new Promise<string>((ok) => {
+      let text = '';
+      err.on('data', (d) => {
+        text += d;
+        const m = /\n {2}(http\S+)\n/.exec(text);
+        if (m) ok(m[1]!);
+      });
+    });
+    const done = runCli(['accounts', 'connect', 'youtube', '--sandbox'], { in: t.input, out: t.output, err, env: h.env, isTTY: true });
+    expect((await approve(await urlSeen)).status).toBe(200);
+    await t.see('made for kids?');
+    t.keys(KEY.down, KEY.enter); // "Yes, made for kids"
+    await t.see('Connected youtube account');
+    expect(await done).toBe(0);
+    expect(t.screen()).not.toMatch(/Before publishing to it/);
+    const youtube = (await h.run('--json', 'accounts', 'list')).json<{ accounts: { platform: string; settings: Record<string, unknown> }[] }>().accounts.find((a) => a.platform === 'youtube');
+    expect(youtube?.settings).toEqual({ selfDeclaredMadeForKids: true });
+  }, 30_000);
 });

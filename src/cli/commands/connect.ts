@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline/promises';
 import { buildOAuthProviders } from '../../app/oauth-providers.js';
 import { APP_ENV_HINT, platformAppsFromEnv, runningSandbox } from '../../app/platform-apps.js';
 import { InputError } from '../../core/input-error.js';
@@ -87,7 +86,7 @@ export function registerConnect(accounts: Command, run: (fn: (ctx: CliContext) =
           // YouTube needs selfDeclaredMadeForKids on every upload: settle it now (flag, or asked on a terminal).
           let kids = madeForKids;
           const unset = platform === 'youtube' && !account.credentialFields.includes('selfDeclaredMadeForKids');
-          if (platform === 'youtube' && kids === undefined && unset && ctx.isTTY && !ctx.json) kids = await askMadeForKids(account.handle);
+          if (platform === 'youtube' && kids === undefined && unset && ctx.isTTY && !ctx.json) kids = await askMadeForKids(ctx, account.handle);
           const view = kids !== undefined ? await app.accounts.setDefaults(account.id, { selfDeclaredMadeForKids: kids }) : account;
           const stillUnset = platform === 'youtube' && !view.credentialFields.includes('selfDeclaredMadeForKids');
           ctx.print({ account: { ...view, reconnected, resumedPosts } }, () => [
@@ -103,16 +102,19 @@ export function registerConnect(accounts: Command, run: (fn: (ctx: CliContext) =
     );
 }
 
-async function askMadeForKids(handle: string): Promise<boolean | undefined> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    for (let i = 0; i < 3; i++) {
-      const answer = (await rl.question(`Are the videos of ${handle} made for kids (YouTube requires the answer on every upload)? [y/n] `)).trim().toLowerCase();
-      if (answer === 'y' || answer === 'yes') return true;
-      if (answer === 'n' || answer === 'no') return false;
-    }
-    return undefined;
-  } finally {
-    rl.close();
-  }
+/** Asks on the terminal whether the channel's videos are made for kids (YouTube needs it on every upload). */
+async function askMadeForKids(ctx: CliContext, handle: string): Promise<boolean | undefined> {
+  const { openPrompter, PromptCancelled } = await import('../interactive/prompts.js');
+  const prompter = await openPrompter(ctx);
+  // Left unanswered (Ctrl-C), the account stays connected without it and the output says how to set it.
+  return prompter.select({
+    message: `Are the videos of ${handle} made for kids? (YouTube requires the answer on every upload; change it later with clipcast accounts set)`,
+    choices: [
+      { value: false, label: 'No, not made for kids' },
+      { value: true, label: 'Yes, made for kids', hint: 'comments and some features are off on such videos' },
+    ],
+  }).catch((error: unknown) => {
+    if (error instanceof PromptCancelled) return undefined;
+    throw error;
+  });
 }
