@@ -39,6 +39,10 @@ export interface ClipcastConfig {
   sourceRoots: readonly string[];
   /** Log lines: `auto` (readable on a terminal, JSON otherwise), `json` or `pretty` (env `CLIPCAST_LOG_FORMAT`, default `auto`). */
   logFormat: 'auto' | 'json' | 'pretty';
+  /** Largest clip the dashboard accepts in a folder upload, in MB (env `CLIPCAST_UPLOAD_MAX_CLIP_MB`, default 1024). */
+  uploadMaxClipMb: number | undefined;
+  /** Largest folder upload, all files together, in MB (env `CLIPCAST_UPLOAD_MAX_TOTAL_MB`, default 8192). */
+  uploadMaxTotalMb: number | undefined;
 }
 
 /** Reads the config (only shells call this: it reads the environment and the file system). */
@@ -58,10 +62,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
     publicUrl: pick('publicUrl', 'CLIPCAST_PUBLIC_URL'),
     postizUrl: pick('postizUrl', 'CLIPCAST_POSTIZ_URL'),
     postizApiKey: pick('postizApiKey', 'CLIPCAST_POSTIZ_API_KEY'),
-    postizApiLimit: positiveInt(pick('postizApiLimit', 'CLIPCAST_POSTIZ_API_LIMIT'), 'CLIPCAST_POSTIZ_API_LIMIT'),
+    postizApiLimit: positiveInt(pick('postizApiLimit', 'CLIPCAST_POSTIZ_API_LIMIT'), 'CLIPCAST_POSTIZ_API_LIMIT', 'postizApiLimit', "set it to the Postiz server's API_LIMIT, e.g. 30"),
     logLevel: pick('logLevel', 'CLIPCAST_LOG_LEVEL') ?? 'info',
     sourceRoots: Object.freeze(sourceRootsOf(flags.sourceRoots ?? given(env.CLIPCAST_SOURCE_ROOTS) ?? file.sourceRoots, home)),
     logFormat: logFormatOf(pick('logFormat', 'CLIPCAST_LOG_FORMAT')),
+    uploadMaxClipMb: positiveInt(pick('uploadMaxClipMb', 'CLIPCAST_UPLOAD_MAX_CLIP_MB'), 'CLIPCAST_UPLOAD_MAX_CLIP_MB', 'uploadMaxClipMb', 'set it in MB, e.g. 4096 for 4 GB clips'),
+    uploadMaxTotalMb: positiveInt(pick('uploadMaxTotalMb', 'CLIPCAST_UPLOAD_MAX_TOTAL_MB'), 'CLIPCAST_UPLOAD_MAX_TOTAL_MB', 'uploadMaxTotalMb', 'set it in MB, e.g. 20480 for 20 GB folders'),
   });
 }
 
@@ -70,11 +76,11 @@ function sourceRootsOf(value: string | readonly string[] | undefined, home: stri
   return list.map((p) => p.trim()).filter(Boolean).map((p) => resolve(p));
 }
 
-function positiveInt(value: string | number | undefined, name: string): number | undefined {
+function positiveInt(value: string | number | undefined, name: string, key: keyof ClipcastConfig, hint: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
-    throw new InputError('CONFIG_INVALID', `${name} (postizApiLimit) is "${String(value)}", not a whole number ≥ 1`, "set it to the Postiz server's API_LIMIT, e.g. 30", name);
+    throw new InputError('CONFIG_INVALID', `${name} (${key}) is "${String(value)}", not a whole number ≥ 1`, hint, name);
   }
   return n;
 }

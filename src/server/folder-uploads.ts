@@ -167,7 +167,7 @@ export class FolderUploads {
     }
     const { maxFileBytes, maxClipsFileBytes, maxTotalBytes, maxFiles } = this.limits;
     const declared = Number(request.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxTotalBytes + 1024 * 1024) throw tooLarge(`the upload is ${formatBytes(declared)}, over the ${formatBytes(maxTotalBytes)} one upload may be`, 'upload fewer clips at a time');
+    if (Number.isFinite(declared) && declared > maxTotalBytes + 1024 * 1024) throw tooLarge(`the upload is ${formatBytes(declared)}, over the ${formatBytes(maxTotalBytes)} one upload may be`, `upload fewer clips at a time${RAISE_TOTAL}`);
     await this.sweep();
     const uploadId = `up_${randomBytes(16).toString('hex')}`;
     const dir = join(this.root, uploadId);
@@ -204,8 +204,8 @@ export class FolderUploads {
           transform(chunk: Buffer, _enc, done) {
             size += chunk.length;
             total += chunk.length;
-            if (size > limit) return done(tooLarge(`${quoted(file.filename)} is larger than the ${formatBytes(limit)} ${target.isClipsFile ? 'a clips file' : 'a clip'} may be`, target.isClipsFile ? 'check that it is the clips_copys.json CLIPER wrote' : 'trim or re-encode the clip (short-form platforms take clips of a few minutes at most)'));
-            if (total > maxTotalBytes) return done(tooLarge(`the upload is larger than the ${formatBytes(maxTotalBytes)} one upload may be (stopped at ${quoted(file.filename)})`, 'upload fewer clips at a time'));
+            if (size > limit) return done(tooLarge(`${quoted(file.filename)} is larger than the ${formatBytes(limit)} ${target.isClipsFile ? 'a clips file' : 'a clip'} may be`, target.isClipsFile ? 'check that it is the clips_copys.json CLIPER wrote' : `trim or re-encode the clip (short-form platforms take clips of a few minutes at most)${RAISE_CLIP}`));
+            if (total > maxTotalBytes) return done(tooLarge(`the upload is larger than the ${formatBytes(maxTotalBytes)} one upload may be (stopped at ${quoted(file.filename)})`, `upload fewer clips at a time${RAISE_TOTAL}`));
             done(null, chunk);
           },
         });
@@ -266,6 +266,10 @@ export function clipTarget(filename: string): { segments: string[]; key: string;
   }
   return { segments, key: segments.join('/').toLowerCase(), isClipsFile: false };
 }
+
+/** How the operator raises the limits (`clipcast serve` reads them from the config). */
+const RAISE_CLIP = ', or raise the limit with CLIPCAST_UPLOAD_MAX_CLIP_MB';
+const RAISE_TOTAL = ', or raise the limit with CLIPCAST_UPLOAD_MAX_TOTAL_MB';
 
 function tooLarge(detail: string, hint: string): HttpProblem {
   return new HttpProblem(413, 'upload-too-large', detail, { hint });

@@ -53,7 +53,7 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
             },
           }),
           ...(signer ? { mediaHandler: mediaHandlerFor(app, signer) } : {}),
-          dashboard: { live, sourceRoots: [...ctx.config().sourceRoots], ...(signer ? { mediaUrl: (sha: string) => signer.sign(sha, app.clock.now() + 3_600_000) } : {}) },
+          dashboard: { live, sourceRoots: [...ctx.config().sourceRoots], uploadLimits: uploadLimitsOf(ctx.config()), ...(signer ? { mediaUrl: (sha: string) => signer.sign(sha, app.clock.now() + 3_600_000) } : {}) },
         });
         ctx.out.write(`clipcast API on ${url} (dashboard ${url}/, docs ${url}/docs)${worker ? ', worker running' : ''}\n`);
         ctx.out.write(`POST /campaigns reads folders under: ${ctx.config().sourceRoots.join(', ') || '(none: set CLIPCAST_SOURCE_ROOTS)'}\n`);
@@ -120,4 +120,12 @@ export function registerServer(program: Command, run: (fn: (ctx: CliContext) => 
       ctx.print({ removed: id }, () => `Webhook ${id} removed.`);
     }),
   );
+}
+
+/** The folder-upload limits `config.json` or the environment set (MB); the others keep their defaults. */
+function uploadLimitsOf(config: { uploadMaxClipMb: number | undefined; uploadMaxTotalMb: number | undefined }): { maxFileBytes?: number; maxTotalBytes?: number } {
+  return {
+    ...(config.uploadMaxClipMb ? { maxFileBytes: config.uploadMaxClipMb * 1024 ** 2 } : {}),
+    ...(config.uploadMaxTotalMb ? { maxTotalBytes: config.uploadMaxTotalMb * 1024 ** 2 } : {}),
+  };
 }
