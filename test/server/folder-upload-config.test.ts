@@ -35,7 +35,7 @@ describe('clipcast serve with CLIPCAST_UPLOAD_MAX_CLIP_MB', () => {
       const res = await fetch(`${url}/dashboard/uploads`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body });
       expect(res.status).toBe(413);
       const problem = (await res.json()) as { detail: string; hint: string };
-      expect(problem.detail).toBe('"1.mp4" is larger than the 1.0 MiB a clip may be');
+      expect(problem.detail).toBe('"1.mp4" is larger than the 1 MiB a clip may be');
       expect(problem.hint).toMatch(/CLIPCAST_UPLOAD_MAX_CLIP_MB/);
 
       const bad = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--no-worker'], { env: { ...h.env, CLIPCAST_UPLOAD_MAX_CLIP_MB: '1GB' }, stdio: ['ignore', 'pipe', 'pipe'] });
