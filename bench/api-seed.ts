@@ -1,19 +1,24 @@
 import type { App } from '../src/app/open-app.js';
+import type { PlatformId } from '../src/core/platform-id.js';
 import type { AccountRecord, NewCampaign } from '../src/core/ports/store.js';
 import { accountFixture } from '../test/helpers/store-data.js';
 
 /**
- * Seeds `count` posts (half TikTok, half YouTube, one campaign) into the app's store, the way a
- * campaign of `count / 2` clips on two accounts would be planned.
+ * Seeds `count` posts into the app's store as one campaign on one account per platform (default TikTok
+ * and YouTube), the way a campaign of `count / platforms` clips would be planned: one clip every
+ * `spacingMs` (default 4 h) from `start` (default now).
  *
  * @example
  * ```ts
  * await seedPosts(app, 10_000);
+ * await seedPosts(app, 10_000, { platforms: ['tiktok', 'instagram', 'youtube'], start, spacingMs: 260_000 });
  * ```
  */
-export async function seedPosts(app: App, count: number): Promise<void> {
+export async function seedPosts(app: App, count: number, options: { platforms?: readonly PlatformId[]; start?: number; spacingMs?: number } = {}): Promise<void> {
   const now = app.clock.now();
-  const accounts: AccountRecord[] = (['tiktok', 'youtube'] as const).map((platform) =>
+  const start = options.start ?? now;
+  const spacingMs = options.spacingMs ?? 4 * 3_600_000;
+  const accounts: AccountRecord[] = (options.platforms ?? ['tiktok', 'youtube']).map((platform) =>
     accountFixture(platform, `@bench_${platform}`, now, { credentialsEnc: app.secrets.encrypt('{}', 'bench'), keyVersion: app.secrets.currentVersion }),
   );
   for (const a of accounts) await app.store.insertAccount(a);
@@ -30,7 +35,7 @@ export async function seedPosts(app: App, count: number): Promise<void> {
     metadata: { viral_score: i % 100 },
   }));
   const input: NewCampaign = {
-    campaign: { id: campaignId, name: 'bench', sourceDir: '/bench', clipsFileSha256: 'bench', fingerprint: app.newId('fp'), startAt: now, intervalText: '4h', timezone: 'UTC', orderBy: 'file', windowText: null, backend: 'direct' },
+    campaign: { id: campaignId, name: 'bench', sourceDir: '/bench', clipsFileSha256: 'bench', fingerprint: app.newId('fp'), startAt: start, intervalText: `${Math.round(spacingMs / 60_000)}m`, timezone: 'UTC', orderBy: 'file', windowText: null, backend: 'direct' },
     clips,
     posts: clips.flatMap((clip, i) =>
       accounts.map((a) => ({
@@ -40,7 +45,7 @@ export async function seedPosts(app: App, count: number): Promise<void> {
         clipId: clip.clipId,
         accountId: a.id,
         platform: a.platform,
-        scheduledAt: now + i * 4 * 3_600_000,
+        scheduledAt: start + i * spacingMs,
         timezone: 'UTC',
         content: { caption: clip.copy, options: { privacy_level: 'SELF_ONLY' } },
       })),

@@ -24,11 +24,10 @@ import { DateTime } from 'luxon';
 import { request } from 'undici';
 import { openApp, type App } from '../src/app/open-app.js';
 import { loadConfig } from '../src/config/load-config.js';
-import type { AccountRecord, NewCampaign } from '../src/core/ports/store.js';
 import { createApiKey } from '../src/server/api-keys.js';
-import { accountFixture } from '../test/helpers/store-data.js';
 import { CHROMIUM_ARGS } from '../test/browser/dashboard-harness.js';
 import { load } from './api-autocannon.js';
+import { seedPosts } from './api-seed.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const POSTS = 10_000;
@@ -211,60 +210,12 @@ async function browserTimes(
 
 /** 10,000 posts spread evenly over [start, end): three platforms, ~3,333 clips. */
 async function seedMonth(app: App, start: number, end: number): Promise<void> {
-  const now = app.clock.now();
-  const accounts: AccountRecord[] = (['tiktok', 'instagram', 'youtube'] as const).map((platform) =>
-    accountFixture(platform, `@bench_${platform}`, now, {
-      credentialsEnc: app.secrets.encrypt('{}', 'bench'),
-      keyVersion: app.secrets.currentVersion,
-    }),
-  );
-  for (const a of accounts) await app.store.insertAccount(a);
-  const campaignId = app.newId('camp');
-  const clipCount = Math.ceil(POSTS / accounts.length);
-  const step = Math.floor((end - start) / clipCount);
-  const clips = Array.from({ length: clipCount }, (_, i) => ({
-    id: app.newId('clip'),
-    campaignId,
-    clipId: i + 1,
-    mediaSha256: `${i}`.padStart(64, '0'),
-    mediaPath: `/media/${i}.mp4`,
-    size: 5_000_000,
-    probe: { durationSec: 30 },
-    copy: `Clip ${i + 1}: the moment everyone talks about #clips #shorts`,
-    metadata: {},
-  }));
-  const input: NewCampaign = {
-    campaign: {
-      id: campaignId,
-      name: 'bench month',
-      sourceDir: '/bench',
-      clipsFileSha256: 'bench',
-      fingerprint: app.newId('fp'),
-      startAt: start,
-      intervalText: '4m',
-      timezone: 'UTC',
-      orderBy: 'file',
-      windowText: null,
-      backend: 'direct',
-    },
-    clips,
-    posts: clips
-      .flatMap((clip, i) =>
-        accounts.map((a) => ({
-          id: app.newId('post'),
-          campaignId,
-          clipRowId: clip.id,
-          clipId: clip.clipId,
-          accountId: a.id,
-          platform: a.platform,
-          scheduledAt: start + i * step,
-          timezone: 'UTC',
-          content: { caption: clip.copy, options: {} },
-        })),
-      )
-      .slice(0, POSTS),
-  };
-  await app.store.createCampaign(input, now);
+  const platforms = ['tiktok', 'instagram', 'youtube'] as const;
+  await seedPosts(app, POSTS, {
+    platforms,
+    start,
+    spacingMs: Math.floor((end - start) / Math.ceil(POSTS / platforms.length)),
+  });
 }
 
 async function child(args: string[], children: ChildProcess[]): Promise<string> {
