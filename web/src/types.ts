@@ -1,18 +1,10 @@
+// The post states are the core's own list (a plain module with no imports), not a copy of it.
+import { POST_STATES, type PostState } from '../../src/core/post-state.js';
+
 /** Shapes the dashboard reads from the clipcast API (see /openapi.json). */
 export type Platform = 'tiktok' | 'instagram' | 'youtube';
 
-export type PostState =
-  | 'scheduled'
-  | 'preparing'
-  | 'uploading'
-  | 'processing'
-  | 'publishing'
-  | 'published'
-  | 'retry_wait'
-  | 'deferred'
-  | 'needs_reauth'
-  | 'failed'
-  | 'cancelled';
+export type { PostState };
 
 export interface Post {
   id: string;
@@ -81,19 +73,7 @@ export const PLATFORM_NAMES: Record<Platform, string> = {
   instagram: 'Instagram',
   youtube: 'YouTube',
 };
-export const STATES: PostState[] = [
-  'scheduled',
-  'preparing',
-  'uploading',
-  'processing',
-  'publishing',
-  'published',
-  'retry_wait',
-  'deferred',
-  'needs_reauth',
-  'failed',
-  'cancelled',
-];
+export const STATES: readonly PostState[] = POST_STATES;
 
 /** A post as the calendar holds it (one compact row of `GET /dashboard/calendar`). */
 export interface CalendarPost {
