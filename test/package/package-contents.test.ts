@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join, normalize, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliHarness } from '../helpers/cli.js';
@@ -48,6 +49,30 @@ describe('the npm package', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it('imports from the CLI bundle only Node built-ins and its own dependencies (no dev dependency reaches a user)', () => {
+    const deps = new Set(Object.keys(pkg.dependencies as Record<string, string>));
+    const foreign = new Set<string>();
+    for (const f of files.filter((x) => x.startsWith('dist/bin/') && x.endsWith('.js'))) {
+      const text = readFileSync(join(ROOT, f), 'utf8');
+      const specs = [
+        ...text.matchAll(/^\s*(?:import|export)\b[^'"\n]*?\bfrom\s*["']([^"']+)["']/gm), // static imports
+        ...text.matchAll(/^\s*import\s*["']([^"']+)["']/gm), // side-effect imports
+        ...text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g), // dynamic imports
+        ...text.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g), // CommonJS inside bundled packages
+      ].map((m) => m[1]!);
+      for (const spec of specs.filter((x) => !x.startsWith('.'))) {
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+        if (!spec.startsWith('node:') && !builtinModules.includes(name) && !deps.has(name)) foreign.add(`${f}: ${spec}`);
+      }
+    }
+    expect([...foreign]).toEqual([]);
+  });
+
+  it('runs the bundle as an installed package does: bin/clipcast.js reads the version beside it', () => {
+    const out = execFileSync(process.execPath, [join(ROOT, 'bin/clipcast.js'), '--version'], { encoding: 'utf8', env: { ...process.env, CLIPCAST_FROM_SOURCE: '' } });
+    expect(out.trim()).toBe(pkg.version);
   });
 
   it('declares where it lives, its licence and the Node versions it supports', () => {
