@@ -22,6 +22,14 @@ describe('output a person reads', () => {
     expect(rows.filter((l) => / tiktok .*\(no account yet\)\s+\S/.test(l) && !l.includes('title:'))).toHaveLength(4);
   });
 
+  it('an empty posts list says so in words (with the filters it applied), not an empty table', async () => {
+    const none = await h.run('posts', 'list');
+    expect(none.out.trim()).toBe('No posts. Create some with: clipcast publish <dir> --start-date now --interval 4h --platforms tiktok');
+    const filtered = await h.run('posts', 'list', '--state', 'scheduled', '--platform', 'youtube');
+    expect(filtered.out.trim()).toBe('No posts in state scheduled on youtube. (clipcast posts list shows every post.)');
+    expect((await h.run('--json', 'posts', 'list')).json()).toEqual({ posts: [], nextCursor: null });
+  });
+
   it('the posts list "more:" hint keeps the filters of the page it follows', async () => {
     const creds = join(h.root, 'creds.json');
     await writeFile(creds, JSON.stringify({ clientKey: 'k', clientSecret: 's', accessToken: 'a' }));

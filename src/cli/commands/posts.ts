@@ -25,8 +25,12 @@ export function registerPosts(program: Command, run: (fn: (ctx: CliContext) => P
         const limit = Number(flags.limit);
         if (!Number.isInteger(limit) || limit < 1) throw new InputError('LIMIT_INVALID', `--limit "${flags.limit}" is not a positive whole number`, 'e.g. --limit 50', '--limit');
         const page = await (await ctx.app()).store.listPosts({ ...(flags.campaign ? { campaignId: flags.campaign } : {}), ...(flags.state ? { state: flags.state as PostState } : {}), ...(platform ? { platform } : {}), limit, ...(flags.cursor ? { cursor: flags.cursor } : {}) });
+        const filtered = [flags.state && `in state ${flags.state}`, platform && `on ${platform}`, flags.campaign && `in campaign ${flags.campaign}`].filter(Boolean).join(' ');
         ctx.print({ posts: page.posts.map(postJson), nextCursor: page.nextCursor }, () => [
-          ...table([['post', 'campaign', 'clip', 'platform', 'scheduled (UTC)', 'state', 'detail'], ...page.posts.map((p) => [p.id, p.campaignId, String(p.clipId), p.platform, iso(p.scheduledAt), p.state, p.permalink ?? p.lastError?.message ?? ''])]),
+          ...(page.posts.length === 0 && !flags.cursor
+            ? [`No posts${filtered ? ` ${filtered}` : ''}.${flags.state || platform || flags.campaign ? ' (clipcast posts list shows every post.)' : ' Create some with: clipcast publish <dir> --start-date now --interval 4h --platforms tiktok'}`]
+            : []),
+          ...(page.posts.length === 0 ? [] : table([['post', 'campaign', 'clip', 'platform', 'scheduled (UTC)', 'state', 'detail'], ...page.posts.map((p) => [p.id, p.campaignId, String(p.clipId), p.platform, iso(p.scheduledAt), p.state, p.permalink ?? p.lastError?.message ?? ''])])),
           ...(page.nextCursor ? [`more: clipcast posts list ${[...(flags.campaign ? ['--campaign', flags.campaign] : []), ...(flags.state ? ['--state', flags.state] : []), ...(platform ? ['--platform', platform] : []), ...(flags.limit !== '200' ? ['--limit', String(limit)] : []), '--cursor', page.nextCursor].join(' ')}`] : []),
         ]);
       }),
