@@ -102,6 +102,8 @@ describe('POST /dashboard/uploads', () => {
     const preview = await send(f, 'POST', `/dashboard/uploads/${id}/preview`, PLAN, { ...browser, 'x-csrf-token': csrf });
     expect(preview.status, JSON.stringify(preview.json)).toBe(200);
     expect(preview.json).toMatchObject({ posts: 4, timezone: 'UTC' });
+    // Each planned post names its account by handle, as a person knows it.
+    expect((preview.json['lines'] as string[])[0]).toMatch(/ {2}clip 1 {2}tiktok @maker$/);
     expect(JSON.stringify(preview.json)).not.toContain(staged);
     expect(await f.app.store.listCampaigns()).toEqual([]);
 

@@ -113,10 +113,11 @@ export async function previewFolder(ctx: ServerContext, dir: string, body: PlanB
       ...(body.window ? { window: body.window } : {}),
     },
   );
+  const handles = new Map((await app.accounts.list()).map((a) => [a.id, a.handle]));
   return {
     timezone: preview.timezone,
     posts: preview.plan.posts.length,
-    lines: describePlan(preview.plan, preview.timezone).slice(0, 1000),
+    lines: describePlan(preview.plan, preview.timezone, (id) => handles.get(id)).slice(0, 1000),
     findings: preview.findings.map((f) => ({
       clipId: f.clipId,
       platform: f.platform,
