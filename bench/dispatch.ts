@@ -3,7 +3,11 @@
  * the next minutes, spread over 50 sandbox accounts, against emulators answering instantly with their
  * limits switched off. Each worker runs as its own process (the compiled build, as installed); prints
  * p50/p99 lateness (claim time minus planned time, from the ledger), posts/s and each worker's peak
- * RSS. `--postgres` uses a fresh database on the test PostgreSQL server (`CLIPCAST_TEST_PG_URL`), so
+ * RSS. `started_per_s` is the dispatch rate (first claims per second from the first planned time to the
+ * last first claim): it keeps up with the plan when it reaches `planned_posts_per_s`. `posts_per_s`
+ * counts publications up to the last one, which includes the platforms' own status-poll waits (the
+ * Instagram adapter first polls a container 60 s after its upload), so it stays under the planned rate
+ * however fast the dispatch is. `--postgres` uses a fresh database on the test PostgreSQL server (`CLIPCAST_TEST_PG_URL`), so
  * several workers share it as in production. Targets: p99 under 1 s, RSS under 150 MB per worker.
  *
  * The issue-12 case: `npm run bench -- dispatch 6000 1 --workers 3 --postgres` (100 posts/s planned).
@@ -83,11 +87,13 @@ export async function run(args: string[]): Promise<void> {
   await app.store.createCampaign({ campaign: { id: campaignId, name: 'dispatch bench', sourceDir: work, clipsFileSha256: 'bench', fingerprint: campaignId, startAt, intervalText: 'bench', timezone: 'UTC', orderBy: 'file', windowText: null, backend: 'direct' }, clips, posts }, Date.now());
   await app.close();
   const main = join(here, '.work', 'build', 'src', 'cli', 'main.js');
+  // e.g. BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the workers.
+  const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const started = Date.now();
   const peaks: number[] = [];
   const codes = await Promise.all(
     Array.from({ length: workers }, async (_, w) => {
-      const child = spawn(process.execPath, [main, 'worker', '--until-idle', '--concurrency', String(Math.ceil(96 / workers)), '--per-account', '4', '--per-platform', String(Math.ceil(48 / workers)), '--ignore-quota'], {
+      const child = spawn(process.execPath, [...workerNodeArgs, main, 'worker', '--until-idle', '--concurrency', String(Math.ceil(96 / workers)), '--per-account', '4', '--per-platform', String(Math.ceil(48 / workers)), '--ignore-quota'], {
         env: { ...process.env, CLIPCAST_HOME: home, CLIPCAST_LOG_LEVEL: 'warn', ...(databaseUrl ? { CLIPCAST_DATABASE_URL: databaseUrl } : {}) },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
@@ -108,10 +114,9 @@ export async function run(args: string[]): Promise<void> {
   const check = await openApp(loadConfig({}, { home, ...(databaseUrl ? { databaseUrl } : {}) }));
   const events = await check.store.listEvents({ campaignId, limit: 10_000_000 });
   const planned = new Map(posts.map((p) => [p.id, p.scheduledAt]));
-  const lateness = events
-    .filter((e) => e.type === 'post.transition' && e.data.from === 'scheduled' && e.data.to === 'preparing' && e.postId)
-    .map((e) => e.at - planned.get(e.postId!)!)
-    .sort((a, b) => a - b);
+  const firstClaims = events.filter((e) => e.type === 'post.transition' && e.data.from === 'scheduled' && e.data.to === 'preparing' && e.postId);
+  const lateness = firstClaims.map((e) => e.at - planned.get(e.postId!)!).sort((a, b) => a - b);
+  const lastStart = firstClaims.reduce((m, e) => Math.max(m, e.at), startAt);
   const counts = await check.store.countPostsByState();
   const published = counts.filter((c) => c.state === 'published').reduce((n, c) => n + c.count, 0);
   const lastPublished = events.filter((e) => e.type === 'post.transition' && e.data.to === 'published').reduce((m, e) => Math.max(m, e.at), 0);
@@ -133,6 +138,7 @@ export async function run(args: string[]): Promise<void> {
       lateness_p50_ms: pct(0.5),
       lateness_p99_ms: pct(0.99),
       lateness_max_ms: lateness.at(-1) ?? NaN,
+      started_per_s: Math.round((firstClaims.length / Math.max(1, (lastStart - startAt) / 1000)) * 10) / 10,
       posts_per_s: Math.round((published / Math.max(1, (lastPublished - startAt) / 1000)) * 10) / 10,
       wall_seconds: Math.round(seconds),
       peak_rss_mb: peaks.map((kb) => Math.round(kb / 102.4) / 10),

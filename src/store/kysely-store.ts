@@ -22,7 +22,7 @@ import {
   type WebhookEndpointRecord,
 } from '../core/ports/store.js';
 import type { Secrets } from '../core/ports/secrets.js';
-import { appendLedger, checkpointMac, verifyLedgerChain, type LedgerCheckpoint, type LedgerKey } from './ledger.js';
+import { appendLedger, checkpointMac, verifyLedgerChain, type LedgerCheckpoint, type LedgerEvent, type LedgerKey } from './ledger.js';
 import { loadLedgerKey } from './ledger-key.js';
 import { headMac } from './ledger-hash.js';
 import * as webhooks from './webhook-queries.js';
@@ -53,11 +53,19 @@ const NOT_STARTED: PostState[] = ['scheduled', 'deferred', 'retry_wait', 'needs_
  */
 export class KyselyStore implements Store {
   #ledger: LedgerKey | undefined;
+  /** Step writes (claims, checkpoints, step outcomes) waiting for a writer, see `#write`. */
+  readonly #pending: StepWrite[] = [];
+  #writers = 0;
+  readonly #maxWriters: number;
 
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: DialectName,
-  ) {}
+    /** Step-write transactions running at once (default: 2 on PostgreSQL, 1 on SQLite, which has one writer). */
+    options: { writers?: number } = {},
+  ) {
+    this.#maxWriters = Math.max(1, options.writers ?? (dialect === 'postgres' ? 2 : 1));
+  }
 
   async close(): Promise<void> {
     await this.db.destroy();
@@ -309,10 +317,12 @@ export class KyselyStore implements Store {
 
   async claimDuePosts(input: { owner: string; now: number; leaseMs: number; limit: number; excludeAccountIds?: string[]; platform?: PlatformId }): Promise<PostRecord[]> {
     if (input.limit <= 0) return [];
-    return this.tx(async (trx) => {
+    // Through the step writers: a claim shares the transaction and the ledger append of the writes
+    // queued with it (its row locks are held until that commit).
+    return this.#write(async (trx) => {
       let pick = trx
         .selectFrom('posts')
-        .select('id')
+        .selectAll()
         .where('state', 'in', CLAIMABLE)
         .where('next_attempt_at', '<=', input.now)
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', input.now)]))
@@ -322,32 +332,47 @@ export class KyselyStore implements Store {
       if (input.excludeAccountIds?.length) pick = pick.where('account_id', 'not in', input.excludeAccountIds);
       if (input.platform) pick = pick.where('platform', '=', input.platform);
       if (this.dialect === 'postgres') pick = pick.forUpdate().skipLocked();
-      const ids = (await pick.execute()).map((r) => r.id);
-      if (!ids.length) return [];
-      const before = (await trx.selectFrom('posts').selectAll().where('id', 'in', ids).execute()).map(toPost);
-      await trx.updateTable('posts').set({ lease_owner: input.owner, lease_until: input.now + input.leaseMs, updated_at: input.now }).where('id', 'in', ids).execute();
+      // The rows are locked (PostgreSQL) or the write transaction is ours (SQLite): what was read is what
+      // gets updated, so the claimed posts are built from it instead of read again.
+      const before = await pick.execute();
+      if (!before.length) return { value: [], events: [] };
+      const ids = before.map((r) => r.id);
+      const lease = { lease_owner: input.owner, lease_until: input.now + input.leaseMs, updated_at: input.now };
+      const waiting = [...WAITING];
+      // A waiting post resumes the step it waits for (resume_state); one in a step keeps its state.
+      await trx
+        .updateTable('posts')
+        .set({ ...lease, state: sql<string>`case when state in (${sql.join(waiting)}) then resume_state else state end` })
+        .where('id', 'in', ids)
+        .execute();
       const events: NewEvent[] = [];
-      for (const p of before) {
+      const claimed = before.map((r) => {
+        const p = toPost(r);
         if (WAITING.has(p.state)) {
-          const resume = (await trx.selectFrom('posts').select('resume_state').where('id', '=', p.id).executeTakeFirstOrThrow()).resume_state as PostState;
-          await trx.updateTable('posts').set({ state: resume }).where('id', '=', p.id).execute();
-          events.push({ postId: p.id, campaignId: p.campaignId, accountId: p.accountId, type: 'post.transition', data: { from: p.state, to: resume, worker: input.owner } });
+          events.push({ postId: p.id, campaignId: p.campaignId, accountId: p.accountId, type: 'post.transition', data: { from: p.state, to: r.resume_state, worker: input.owner } });
         } else if (p.leaseOwner) {
           events.push({ postId: p.id, campaignId: p.campaignId, accountId: p.accountId, type: 'post.lease_recovered', data: { state: p.state, previousWorker: p.leaseOwner, worker: input.owner } });
         }
-      }
-      if (events.length) await this.#append(trx, events, input.now);
-      return (await trx.selectFrom('posts').selectAll().where('id', 'in', ids).orderBy('next_attempt_at').execute()).map(toPost);
-    });
+        return toPost({ ...r, ...lease, state: WAITING.has(p.state) ? r.resume_state : r.state });
+      });
+      return { value: claimed, events: events.map((e) => ({ ...e, at: input.now })) };
+    }, true);
   }
 
+  /**
+   * A post wakes at its lease expiry while leased past its due time, else at its due time. Per state, the
+   * (state, next_attempt_at) index is walked up to the first post not leased past its due time: no later
+   * post of that state can wake earlier (a wake is never before the due time), so only the leased posts
+   * before it (at most those in flight) are read, not every post waiting.
+   */
   async nextWakeAt(): Promise<number | null> {
-    const row = await this.db
-      .selectFrom('posts')
-      .select(sql<number | null>`min(case when lease_until is not null and lease_until > next_attempt_at then lease_until else next_attempt_at end)`.as('at'))
-      .where('state', 'in', CLAIMABLE)
-      .executeTakeFirst();
-    return row?.at === null || row?.at === undefined ? null : Number(row.at);
+    const wake = sql`case when lease_until is not null and lease_until > next_attempt_at then lease_until else next_attempt_at end`;
+    const perState = CLAIMABLE.map(
+      (state) => sql`select ${wake} as w from posts where state = ${state} and next_attempt_at <= coalesce((select q.next_attempt_at from posts q where q.state = ${state} and (q.lease_until is null or q.lease_until <= q.next_attempt_at) order by q.next_attempt_at limit 1), ${sql.lit(Number.MAX_SAFE_INTEGER)})`,
+    );
+    const { rows } = await sql<{ at: number | null }>`select min(w) as at from (${sql.join(perState, sql` union all `)}) wakes`.execute(this.db);
+    const at = rows[0]?.at;
+    return at === null || at === undefined ? null : Number(at);
   }
 
   async renewLease(postId: string, owner: string, until: number): Promise<void> {
@@ -356,16 +381,45 @@ export class KyselyStore implements Store {
   }
 
   async checkpoint(postId: string, owner: string, patch: { remote?: RemoteState; upload?: UploadCheckpoint | null; event?: NewEvent }, now: number): Promise<void> {
-    await this.tx(async (trx) => {
-      const row = await this.#leased(trx, postId, owner);
-      if (patch.remote) {
-        const remote = { ...(JSON.parse(row.remote_json) as RemoteState), ...patch.remote };
-        await trx.updateTable('posts').set({ remote_json: JSON.stringify(remote), updated_at: now }).where('id', '=', postId).execute();
+    await this.#write<void>(async (trx) => {
+      let post: { campaign_id: string; account_id: string };
+      if (this.dialect === 'postgres') post = await this.#checkpointPg(trx, postId, owner, patch, now);
+      else {
+        const row = (post = await this.#leased(trx, postId, owner));
+        if (patch.remote) {
+          const remote = { ...(JSON.parse(row.remote_json) as RemoteState), ...patch.remote };
+          await trx.updateTable('posts').set({ remote_json: JSON.stringify(remote), updated_at: now }).where('id', '=', postId).execute();
+        }
+        if (patch.upload === null) await trx.deleteFrom('upload_sessions').where('post_id', '=', postId).execute();
+        else if (patch.upload) await this.#saveUpload(trx, postId, patch.upload, now);
       }
-      if (patch.upload === null) await trx.deleteFrom('upload_sessions').where('post_id', '=', postId).execute();
-      else if (patch.upload) await this.#saveUpload(trx, postId, patch.upload, now);
-      if (patch.event) await this.#append(trx, [{ postId, campaignId: row.campaign_id, accountId: row.account_id, ...patch.event }], now);
+      return { value: undefined, events: patch.event ? [{ postId, campaignId: post.campaign_id, accountId: post.account_id, ...patch.event, at: now }] : [] };
     });
+  }
+
+  /**
+   * PostgreSQL: a checkpoint in one statement guarded by the lease: the remote patch merged into the
+   * post (see {@link remoteMerge}) and the upload session saved or removed in the same statement, each
+   * only when the post is still leased to `owner`; nothing is written otherwise.
+   */
+  async #checkpointPg(trx: Db, postId: string, owner: string, patch: { remote?: RemoteState; upload?: UploadCheckpoint | null }, now: number): Promise<{ campaign_id: string; account_id: string }> {
+    const leased = patch.remote
+      ? sql`update posts set remote_json = ${remoteMerge(patch.remote)}, updated_at = ${now} where id = ${postId} and lease_owner = ${owner} returning id, campaign_id, account_id`
+      : sql`select id, campaign_id, account_id from posts where id = ${postId} and lease_owner = ${owner}`;
+    const u = patch.upload;
+    const upload =
+      u === null
+        ? sql`, gone as (delete from upload_sessions where post_id in (select id from p))`
+        : u
+          ? sql`, saved as (insert into upload_sessions (post_id, created_at, protocol, url, total_bytes, bytes_acked, chunk_size, expires_at, updated_at)
+              select id, ${now}, ${u.protocol}, ${u.url}, ${u.totalBytes}, ${u.bytesAcked}, ${u.chunkSize}, ${u.expiresAt ?? null}, ${now} from p
+              on conflict (post_id) do update set protocol = excluded.protocol, url = excluded.url, total_bytes = excluded.total_bytes, bytes_acked = excluded.bytes_acked,
+                chunk_size = excluded.chunk_size, expires_at = excluded.expires_at, updated_at = excluded.updated_at)`
+          : sql``;
+    const { rows } = await sql<{ campaign_id: string; account_id: string }>`with p as (${leased})${upload} select campaign_id, account_id from p`.execute(trx);
+    if (rows[0]) return rows[0];
+    await this.#leased(trx, postId, owner); // throws NotFoundError or LeaseLostError
+    throw new LeaseLostError(postId);
   }
 
   async #saveUpload(trx: Db, postId: string, u: UploadCheckpoint, now: number): Promise<void> {
@@ -391,18 +445,21 @@ export class KyselyStore implements Store {
   }
 
   async finishStep(postId: string, owner: string, o: StepOutcome, now: number): Promise<PostRecord> {
-    return this.tx(async (trx) => {
-      const row = await this.#leased(trx, postId, owner);
-      const remote = o.remotePatch ? { ...(JSON.parse(row.remote_json) as RemoteState), ...o.remotePatch } : undefined;
+    return this.#write(async (trx) => {
+      let remote: RemoteState | undefined;
+      if (o.remotePatch && this.dialect !== 'postgres') remote = { ...(JSON.parse((await this.#leased(trx, postId, owner)).remote_json) as RemoteState), ...o.remotePatch };
       const waiting = WAITING.has(o.state) || o.state === 'needs_reauth';
-      await trx
+      const active = [...ACTIVE_STATES];
+      // Guarded by the lease in the statement itself; the post as written comes back from it.
+      const row = await trx
         .updateTable('posts')
         .set({
           state: o.state,
-          ...(waiting ? { resume_state: ACTIVE_STATES.has(row.state as PostState) ? row.state : 'preparing' } : {}),
+          // The step a waiting post resumes: the one it was in (the row's state before this update).
+          ...(waiting ? { resume_state: sql<string>`case when state in (${sql.join(active)}) then state else 'preparing' end` } : {}),
           next_attempt_at: o.nextAttemptAt ?? now,
           ...(o.attempt !== undefined ? { attempt: o.attempt } : {}),
-          ...(remote ? { remote_json: JSON.stringify(remote) } : {}),
+          ...(remote ? { remote_json: JSON.stringify(remote) } : o.remotePatch ? { remote_json: remoteMerge(o.remotePatch) } : {}),
           ...(o.remoteId !== undefined ? { remote_id: o.remoteId } : {}),
           ...(o.permalink !== undefined ? { permalink: o.permalink } : {}),
           ...(o.lastError !== undefined ? { last_error_json: o.lastError ? JSON.stringify(o.lastError) : null } : {}),
@@ -411,9 +468,14 @@ export class KyselyStore implements Store {
           updated_at: now,
         })
         .where('id', '=', postId)
-        .execute();
-      if (o.events.length) await this.#append(trx, o.events.map((e) => ({ postId, campaignId: row.campaign_id, accountId: row.account_id, ...e })), now);
-      return toPost(await trx.selectFrom('posts').selectAll().where('id', '=', postId).executeTakeFirstOrThrow());
+        .where('lease_owner', '=', owner)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) {
+        await this.#leased(trx, postId, owner); // throws NotFoundError or LeaseLostError
+        throw new LeaseLostError(postId);
+      }
+      return { value: toPost(row), events: o.events.map((e) => ({ postId, campaignId: row.campaign_id, accountId: row.account_id, ...e, at: now })) };
     });
   }
 
@@ -432,6 +494,99 @@ export class KyselyStore implements Store {
     if (!row) throw new NotFoundError(`post ${postId} not found`);
     if (row.lease_owner !== owner) throw new LeaseLostError(postId);
     return row;
+  }
+
+  /**
+   * Runs a step write (claim, checkpoint, step outcome) in a transaction with its ledger rows, grouping the
+   * writes that queue up while others commit into one transaction: one ledger append (and one commit)
+   * for the group instead of one each, since appends are serialized across every worker. A write resolves
+   * only once its transaction committed, so an intent recorded before an irreversible call is durable
+   * before the call, as it was alone. Up to `writers` groups run at once; a write that finds a free
+   * writer runs at once, alone, so there is no waiting to fill a group.
+   *
+   * `run` reads and checks first and throws a refusal ({@link LeaseLostError}, {@link NotFoundError}) only
+   * before it writes anything: a refused write fails alone and the rest of its group commits. Any other
+   * error rolls the group back and each of its writes runs again on its own, so one failing write fails
+   * only its caller.
+   */
+  #write<T>(run: (trx: Db) => Promise<{ value: T; events: LedgerEvent[] }>, exclusive = false): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ run, exclusive, resolve: resolve as (v: unknown) => void, reject });
+      if (this.#writers < this.#maxWriters) {
+        this.#writers += 1;
+        void this.#writer();
+      }
+    });
+  }
+
+  async #writer(): Promise<void> {
+    for (;;) {
+      const group = this.#pending.splice(0, WRITE_GROUP_MAX);
+      if (!group.length) {
+        // In the same synchronous turn as the check: a write queued after it finds a free writer.
+        this.#writers -= 1;
+        return;
+      }
+      await this.#writeGroup(group); // settles every write of the group itself, never throws
+    }
+  }
+
+  async #writeGroup(group: StepWrite[]): Promise<void> {
+    let committing = false;
+    let outcomes: ({ ok: true; value: unknown; events: LedgerEvent[] } | { ok: false; error: unknown })[] = [];
+    try {
+      await this.tx(async (trx) => {
+        outcomes = [];
+        const events: LedgerEvent[] = [];
+        let last = 0;
+        // PostgreSQL: the writes of a group are sent one after the other without waiting for each answer
+        // in between (the driver queues them on the transaction's connection); each is one statement
+        // guarded by its lease, so they cannot interfere. A claim runs alone (it reads, then updates, what
+        // another claim of the group could pick too). SQLite runs them in turn (its driver is synchronous).
+        const concurrent = this.dialect === 'postgres';
+        let running: Promise<void>[] = [];
+        const settle = async (i: number, w: StepWrite) => {
+          try {
+            const r = await w.run(trx);
+            outcomes[i] = { ok: true, value: r.value, events: r.events };
+          } catch (error) {
+            if (!(error instanceof LeaseLostError || error instanceof NotFoundError) || group.length === 1) throw error;
+            outcomes[i] = { ok: false, error };
+          }
+        };
+        for (const [i, w] of group.entries()) {
+          if (!concurrent || w.exclusive) {
+            await Promise.all(running);
+            running = [];
+            await settle(i, w);
+          } else running.push(settle(i, w));
+        }
+        await Promise.all(running);
+        for (const o of outcomes) {
+          if (!o.ok) continue;
+          for (const e of o.events) {
+            events.push(e);
+            last = Math.max(last, e.at ?? 0);
+          }
+        }
+        // Last, so the ledger lock is held only for the append and the commit.
+        await this.#append(trx, events, last || Date.now());
+        committing = true;
+      });
+    } catch (error) {
+      if (committing || group.length === 1) {
+        // Alone, or the commit itself failed (its outcome unknown): the callers get the error as they would alone.
+        for (const w of group) w.reject(error);
+        return;
+      }
+      for (const w of group) await this.#writeGroup([w]);
+      return;
+    }
+    group.forEach((w, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) w.resolve(o.value);
+      else w.reject(o.error);
+    });
   }
 
   // ---- ledger
@@ -552,6 +707,27 @@ export class KyselyStore implements Store {
       .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
       .execute();
   }
+}
+
+/**
+ * PostgreSQL: `remote_json` with a patch merged in, as `{ ...remote, ...patch }` then JSON.stringify
+ * does: `||` replaces the keys given, and a key given as undefined is removed (JSON.stringify drops it).
+ */
+function remoteMerge(patch: RemoteState) {
+  const dropped = Object.keys(patch).filter((k) => patch[k] === undefined);
+  return sql<string>`((remote_json::jsonb - ${dropped}::text[]) || ${JSON.stringify(patch)}::jsonb)::text`;
+}
+
+/** Most writes grouped in one transaction. */
+const WRITE_GROUP_MAX = 64;
+
+/** A queued step write (see `KyselyStore.#write`). */
+interface StepWrite {
+  run(trx: Db): Promise<{ value: unknown; events: LedgerEvent[] }>;
+  /** Runs with no other write of its group in flight (a claim). */
+  exclusive: boolean;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
 }
 
 function encodeCursor(at: number, id: string): string {

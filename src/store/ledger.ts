@@ -37,10 +37,22 @@ export function checkpointMac(key: Buffer, n: number, hash: string, at: string):
 /** The advisory lock id that serializes ledger appends on PostgreSQL. */
 export const LEDGER_LOCK = 727274;
 
+/** An event to append, optionally with its own time (rows of several writes appended together keep each write's time). */
+export type LedgerEvent = NewEvent & { at?: number };
+
+/** Events per INSERT (PostgreSQL allows 65,535 parameters; a row has nine). */
+const CHUNK = 500;
+
 /**
  * Appends ledger rows inside the caller's transaction, each MAC'd over the one before and its ordinal,
  * and moves the MAC'd head (count, last hash) with them. On PostgreSQL an advisory lock serializes
  * appends, so concurrent transactions cannot fork the chain; SQLite's write transactions are serial.
+ *
+ * @remarks
+ * The lock is held until the caller's transaction ends, so callers append last, just before they commit.
+ * On PostgreSQL the lock and the head are taken in one statement (`for update` makes a head committed by
+ * the previous lock holder after this statement's snapshot visible, see {@link lockedHead}), and the rows
+ * and the new head are written in another: two round trips under the lock, whatever the number of rows.
  *
  * @example
  * ```ts
@@ -51,7 +63,7 @@ export async function appendLedger(
   trx: Kysely<Database> | Transaction<Database>,
   dialect: DialectName,
   ledger: LedgerKey | undefined,
-  events: NewEvent[],
+  events: LedgerEvent[],
   now: number,
 ): Promise<void> {
   if (!events.length) return;
@@ -59,17 +71,17 @@ export async function appendLedger(
     throw new Error(
       'the ledger key is not loaded: open the store through openApp (or call store.unsealLedger)',
     );
-  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${sql.lit(LEDGER_LOCK)})`.execute(trx);
-  const head = await trx.selectFrom('ledger_head').selectAll().where('id', '=', 1).executeTakeFirst();
+  const head = dialect === 'postgres' ? await lockedHead(trx) : await trx.selectFrom('ledger_head').select(['n', 'hash']).where('id', '=', 1).executeTakeFirst();
   if (!head)
     throw new Error(
       'the ledger head is missing, so the ledger was tampered with; run clipcast ledger verify',
     );
   let prev = head.hash;
   let n = Number(head.n);
+  let last = now;
   const rows = events.map((e) => {
     const fields = {
-      at: now,
+      at: e.at ?? now,
       postId: e.postId ?? null,
       campaignId: e.campaignId ?? null,
       accountId: e.accountId ?? null,
@@ -90,18 +102,39 @@ export async function appendLedger(
       n,
     };
     prev = hash;
+    if (fields.at > last) last = fields.at;
     return row;
   });
-  for (let i = 0; i < rows.length; i += 500)
+  const newHead = { n, hash: prev, mac: headMac(ledger.key, n, prev), updated_at: last };
+  const tail = rows.length - ((rows.length - 1) % CHUNK) - 1;
+  for (let i = 0; i < tail; i += CHUNK)
     await trx
       .insertInto('events')
-      .values(rows.slice(i, i + 500))
+      .values(rows.slice(i, i + CHUNK))
       .execute();
-  await trx
-    .updateTable('ledger_head')
-    .set({ n, hash: prev, mac: headMac(ledger.key, n, prev), updated_at: now })
-    .where('id', '=', 1)
-    .execute();
+  if (dialect === 'postgres') {
+    // The last rows and the head in one statement (a data-modifying CTE runs whatever the outer query reads).
+    await trx
+      .with('appended', (db) => db.insertInto('events').values(rows.slice(tail)).returning('n'))
+      .updateTable('ledger_head')
+      .set(newHead)
+      .where('id', '=', 1)
+      .execute();
+    return;
+  }
+  await trx.insertInto('events').values(rows.slice(tail)).execute();
+  await trx.updateTable('ledger_head').set(newHead).where('id', '=', 1).execute();
+}
+
+/**
+ * PostgreSQL: takes the ledger lock and reads the head in one statement. The statement's snapshot is
+ * taken before the lock is granted, so a plain read could see the head before the previous holder's
+ * commit; `for update` re-reads a row updated since the snapshot (READ COMMITTED follows the update
+ * chain to the newest committed version), so the head returned is the one the lock protects.
+ */
+async function lockedHead(trx: Kysely<Database> | Transaction<Database>): Promise<{ n: number; hash: string } | undefined> {
+  const { rows } = await sql<{ n: number; hash: string }>`select n, hash from ledger_head where id = 1 and pg_advisory_xact_lock(${sql.lit(LEDGER_LOCK)}) is not null for update`.execute(trx);
+  return rows[0];
 }
 
 /**

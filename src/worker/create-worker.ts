@@ -100,13 +100,19 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     ...(options.engine ?? {}),
   });
   let lastBeat = 0;
+  let lastDelivery = -Infinity;
   const dispatcher = new LocalDispatcher({
     engine,
     store: app.store,
     clock: app.clock,
     ...(options.idleCheckMs ? { idleCheckMs: options.idleCheckMs } : {}),
     onWake: async () => {
-      await notifier.deliverDue().catch((e: unknown) => logger.warn({ err: String(e) }, 'webhook delivery pass failed'));
+      // A busy worker wakes every time a post settles: look for due webhooks at most every 250 ms of
+      // real time (pacing, not the domain clock, which tests freeze).
+      if (performance.now() - lastDelivery >= 250) {
+        lastDelivery = performance.now();
+        await notifier.deliverDue().catch((e: unknown) => logger.warn({ err: String(e) }, 'webhook delivery pass failed'));
+      }
       const now = app.clock.now();
       if (now - lastBeat > 5_000) {
         lastBeat = now;

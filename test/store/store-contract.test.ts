@@ -2,17 +2,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LeaseLostError, StateConflictError } from '../../src/core/ports/store.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { accountFixture, campaignFixture } from '../helpers/store-data.js';
-import { storeTargets } from '../helpers/store-targets.js';
+import { openTestStore, storeTargets } from '../helpers/store-targets.js';
 
 const targets = await storeTargets();
 const T0 = Date.UTC(2025, 11, 1, 9, 0, 0);
 
 describe.each(targets)('Store contract on $name', (target) => {
   let store: KyselyStore;
+  let url: string;
   let cleanup: () => Promise<void>;
 
   beforeEach(async () => {
-    ({ store, cleanup } = await target.open());
+    ({ store, url, cleanup } = await target.open());
   });
   afterEach(async () => cleanup());
 
@@ -55,6 +56,84 @@ describe.each(targets)('Store contract on $name', (target) => {
     expect(first.every((p) => p.state === 'preparing' && p.leaseOwner === 'w1')).toBe(true);
     expect(await store.claimDuePosts({ owner: 'w2', now: T0, leaseMs: 30_000, limit: 10 })).toHaveLength(0);
     expect(await store.nextWakeAt()).toBe(T0 + 30_000);
+  });
+
+  it('wakes at the earliest due time or lease expiry, whichever comes first for each post', async () => {
+    await seed(3); // two posts due at T0, two at T0 + 60 s, two at T0 + 120 s
+    expect(await store.nextWakeAt()).toBe(T0);
+    await store.claimDuePosts({ owner: 'w1', now: T0, leaseMs: 90_000, limit: 10 });
+    expect(await store.nextWakeAt()).toBe(T0 + 60_000); // the next due post comes before the leases expire
+    const [second] = await store.claimDuePosts({ owner: 'w1', now: T0 + 60_000, leaseMs: 10_000, limit: 10 });
+    expect(await store.nextWakeAt()).toBe(T0 + 70_000); // every preparing post is leased: the earliest expiry
+    await store.finishStep(second!.id, 'w1', { state: 'processing', nextAttemptAt: T0 + 65_000, events: [] }, T0 + 60_000);
+    expect(await store.nextWakeAt()).toBe(T0 + 65_000);
+    const all = await store.claimDuePosts({ owner: 'w2', now: T0 + 200_000, leaseMs: 1_000, limit: 10 });
+    expect(all).toHaveLength(6);
+    expect(await store.nextWakeAt()).toBe(T0 + 201_000);
+  });
+
+  it('merges checkpoint patches into the remote state as an object spread does', async () => {
+    await seed(1);
+    const [p] = await store.claimDuePosts({ owner: 'w', now: T0, leaseMs: 10_000, limit: 1 });
+    await store.checkpoint(p!.id, 'w', { remote: { a: 1, b: 'two', c: { deep: [1, 2] }, gone: true } }, T0);
+    await store.checkpoint(p!.id, 'w', { remote: { b: null, gone: undefined, d: 'üñí "quoted"', big: 1_764_000_000_123 } }, T0);
+    expect((await store.getPost(p!.id))?.remote).toEqual({ a: 1, b: null, c: { deep: [1, 2] }, d: 'üñí "quoted"', big: 1_764_000_000_123 });
+    await expect(store.checkpoint(p!.id, 'other', { remote: { a: 2 }, upload: { protocol: 'x', url: 'http://u', totalBytes: 9, bytesAcked: 0, chunkSize: 9 } }, T0)).rejects.toBeInstanceOf(LeaseLostError);
+    expect((await store.getPost(p!.id))?.remote).toMatchObject({ a: 1 });
+    expect(await store.getUploadSession(p!.id)).toBeNull(); // a refused checkpoint writes nothing
+    const upload = { protocol: 'x', url: 'http://u?token=1', totalBytes: 100, bytesAcked: 20, chunkSize: 20, expiresAt: T0 + 1 };
+    await store.checkpoint(p!.id, 'w', { remote: { a: 3 }, upload, event: { type: 'both' } }, T0);
+    await store.checkpoint(p!.id, 'w', { upload: { ...upload, bytesAcked: 40 } }, T0);
+    expect(await store.getUploadSession(p!.id)).toEqual({ ...upload, bytesAcked: 40 });
+    await store.checkpoint(p!.id, 'w', { upload: null }, T0);
+    expect(await store.getUploadSession(p!.id)).toBeNull();
+    const done = await store.finishStep(p!.id, 'w', { state: 'processing', remotePatch: { a: 4, gone: undefined }, events: [] }, T0);
+    expect(done.remote).toEqual({ a: 4, b: null, c: { deep: [1, 2] }, d: 'üñí "quoted"', big: 1_764_000_000_123 });
+  });
+
+  it('fails only the write that fails when writes queued together share a transaction', async () => {
+    await seed(4);
+    const posts = await store.claimDuePosts({ owner: 'w', now: T0 + 3_600_000, leaseMs: 60_000, limit: 8 });
+    const before = (await store.verifyLedger()).count;
+    const bad = { protocol: 'x', url: 'http://u', totalBytes: Number.NaN, bytesAcked: 0, chunkSize: 1 }; // refused by the database
+    const results = await Promise.allSettled(
+      posts.map((p, i) => store.checkpoint(p.id, 'w', { remote: { i }, ...(i === 5 ? { upload: bad } : {}), event: { type: 'cp', data: { i } } }, T0)),
+    );
+    expect(results.map((r) => r.status)).toEqual(posts.map((_, i) => (i === 5 ? 'rejected' : 'fulfilled')));
+    expect((await store.getPost(posts[5]!.id))?.remote).not.toHaveProperty('i');
+    expect((await store.getPost(posts[6]!.id))?.remote).toMatchObject({ i: 6 });
+    const verdict = await store.verifyLedger();
+    expect(verdict).toMatchObject({ ok: true, count: before + posts.length - 1 });
+  });
+
+  it('keeps one ledger chain while two processes claim, write steps and append at once', async () => {
+    await seed(10);
+    // SQLite: a second store in this process would block it (the driver waits synchronously on the
+    // file lock), so both "processes" share one store there; PostgreSQL gets a second pool.
+    const other = target.name === 'postgres' ? await openTestStore(url) : store;
+    try {
+      const before = (await store.verifyLedger()).count;
+      const [mine, theirs] = await Promise.all([
+        store.claimDuePosts({ owner: 'a', now: T0 + 3_600_000, leaseMs: 60_000, limit: 10 }),
+        other.claimDuePosts({ owner: 'b', now: T0 + 3_600_000, leaseMs: 60_000, limit: 10 }),
+      ]);
+      expect(mine.length + theirs.length).toBe(20);
+      await Promise.all([
+        ...mine.map((p, i) => store.finishStep(p.id, 'a', { state: 'uploading', keepLease: true, events: [{ type: 'step', data: { i } }, { type: 'step.more', data: { i } }] }, T0 + i)),
+        ...theirs.map((p, i) => other.finishStep(p.id, 'b', { state: 'uploading', keepLease: true, events: [{ type: 'step', data: { i } }] }, T0 + i)),
+        ...mine.map((p) => store.checkpoint(p.id, 'a', { remote: { x: 1 }, event: { type: 'cp' } }, T0)),
+        ...theirs.map((p) => other.checkpoint(p.id, 'b', { remote: { x: 2 }, event: { type: 'cp' } }, T0)),
+        ...theirs.map((p) => store.checkpoint(p.id, 'a', { event: { type: 'not mine' } }, T0).then(() => 'written', (e: unknown) => e)),
+        ...Array.from({ length: 10 }, (_, i) => (i % 2 ? store : other).appendEvents([{ type: 'race', data: { i } }], T0)),
+      ]).then((results) => expect(results.filter((r) => r instanceof LeaseLostError)).toHaveLength(theirs.length));
+      const verdict = await store.verifyLedger();
+      expect(verdict).toMatchObject({ ok: true });
+      // 20 claims, 2 per own step + 1 per theirs, 20 checkpoints, 10 appends; the refused writes wrote nothing.
+      expect(verdict.count - before).toBe(20 + 2 * mine.length + theirs.length + 20 + 10);
+      expect((await store.getPost(theirs[0]!.id))?.remote).toMatchObject({ x: 2 });
+    } finally {
+      if (other !== store) await other.close();
+    }
   });
 
   it('summarises the queue for a status line: due now, the next due time, counts by state', async () => {

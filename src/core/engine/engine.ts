@@ -5,7 +5,7 @@ import type { PlatformId } from '../platform-id.js';
 import { PublishError, isPublishError } from '../publish-error.js';
 import type { Logger, Notifier } from '../ports/notifier.js';
 import { silentLogger } from '../ports/notifier.js';
-import type { MediaInfo, PlatformAdapter, PublishContext, StepResult } from '../ports/platform-adapter.js';
+import type { MediaInfo, PlatformAdapter, PublishContext, StepResult, UploadCheckpoint } from '../ports/platform-adapter.js';
 import { LeaseLostError, type AccountRecord, type ClipRecord, type PostError, type PostRecord, type Store } from '../ports/store.js';
 import { DEFAULT_RETRY_POLICY, rateLimitDelay, retryDelay, type RetryPolicy } from './retry-policy.js';
 import { quotaGateFor, releaseUnusedQuota, spentUntil } from './quota-gate.js';
@@ -106,6 +106,11 @@ export class Engine {
     return this.#inFlight.size;
   }
 
+  /** Whether every slot is taken (nothing can be claimed until a post in flight settles). */
+  get full(): boolean {
+    return this.#inFlight.size >= this.#o.concurrency;
+  }
+
   /** Claims due posts within the concurrency bounds and starts them; returns how many it started. */
   async claimAndStart(): Promise<number> {
     if (this.#stopping) return 0;
@@ -187,7 +192,9 @@ export class Engine {
     renew?.unref();
     try {
       for (;;) {
-        const account = await store.getAccount(post.accountId);
+        // The step's reads at once (one round trip of waiting, not three); the clip and the upload
+        // session are read again only when the step is retried after a forced token refresh.
+        const [account, clip, upload] = await Promise.all([store.getAccount(post.accountId), store.getClip(post.clipRowId), store.getUploadSession(post.id)]);
         if (!account || !account.active) {
           await this.#finish(post, { state: 'failed', error: { code: 'ACCOUNT_REMOVED', message: `account ${post.accountId} was removed`, kind: 'invalid', retryable: false } });
           return;
@@ -206,7 +213,7 @@ export class Engine {
           return;
         }
         if (!reserved) return;
-        const next = await this.#step(post, account, signal);
+        const next = await this.#step(post, account, signal, false, { clip, upload });
         if (!next) return;
         post = next;
       }
@@ -238,7 +245,7 @@ export class Engine {
   }
 
   /** Runs one step; returns the post when the same worker should go on at once, else undefined. */
-  async #step(post: PostRecord, account: AccountRecord, signal: AbortSignal, refreshTried = false): Promise<PostRecord | undefined> {
+  async #step(post: PostRecord, account: AccountRecord, signal: AbortSignal, refreshTried = false, read?: { clip: ClipRecord | undefined; upload: UploadCheckpoint | null }): Promise<PostRecord | undefined> {
     const { store, clock } = this.#o;
     let adapter: PlatformAdapter;
     try {
@@ -249,7 +256,7 @@ export class Engine {
       await this.#failure(post, account, setupError(account, error));
       return undefined;
     }
-    const clip = await store.getClip(post.clipRowId);
+    const clip = read ? read.clip : await store.getClip(post.clipRowId);
     if (!clip) {
       await this.#fail(post, { code: 'CLIP_MISSING', message: `clip ${post.clipRowId} of post ${post.id} is missing from the store`, kind: 'invalid', retryable: false });
       return undefined;
@@ -266,7 +273,7 @@ export class Engine {
         content: post.content,
         scheduledAt: post.scheduledAt,
         remote: post.remote,
-        upload: await store.getUploadSession(post.id),
+        upload: read ? read.upload : await store.getUploadSession(post.id),
         clock,
         signal,
         checkpoint: (patch) => store.checkpoint(post.id, this.#o.workerId, patch, clock.now()),

@@ -49,6 +49,11 @@ export class LocalDispatcher {
       const started = await engine.claimAndStart();
       await this.options.onWake?.();
       if (this.#stopped) break;
+      if (engine.full) {
+        // No slot to claim into: the next settle wakes the loop (no need to ask when the next post is due).
+        await this.#sleep(this.#idleCheckMs);
+        continue;
+      }
       const wake = await store.nextWakeAt();
       const now = clock.now();
       let delay = wake === null ? this.#idleCheckMs : Math.min(Math.max(wake - now, 0), this.#idleCheckMs);
