@@ -25,20 +25,38 @@ async function approve(url: string): Promise<{ status: number; body: string }> {
   throw new Error('too many redirects');
 }
 
+/** Starts `clipcast --json sandbox` in the harness's data dir; resolves once it lists its accounts. */
+async function startSandbox(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--json', 'sandbox'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((ok) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.trimEnd().endsWith('}') && out.includes('"accounts"')) ok();
+    });
+  });
+  return child;
+}
+
+/** The first match (its group) of `pattern` in what `stream` writes. */
+function seen(stream: PassThrough, pattern: RegExp): Promise<string> {
+  return new Promise((ok) => {
+    let text = '';
+    stream.on('data', (d) => {
+      text += d;
+      const m = pattern.exec(text);
+      if (m) ok(m[1]!);
+    });
+  });
+}
+
 describe('clipcast accounts connect (OAuth with a loopback redirect, against the sandbox)', () => {
   let h: Awaited<ReturnType<typeof cliHarness>>;
   let sandbox: ChildProcess;
 
   beforeAll(async () => {
     h = await cliHarness();
-    sandbox = spawn(process.execPath, ['--import', 'tsx', MAIN, '--json', 'sandbox'], { env: h.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    await new Promise<void>((ok) => {
-      let out = '';
-      sandbox.stdout!.on('data', (d) => {
-        out += d;
-        if (out.trimEnd().endsWith('}') && out.includes('"accounts"')) ok();
-      });
-    });
+    sandbox = await startSandbox(h.env);
   }, 60_000);
   afterAll(async () => {
     sandbox.kill('SIGKILL');
@@ -50,14 +68,7 @@ describe('clipcast accounts connect (OAuth with a loopback redirect, against the
     const err = new PassThrough();
     let stdout = '';
     out.on('data', (d) => (stdout += d));
-    const urlSeen = new Promise<string>((ok) => {
-      let text = '';
-      err.on('data', (d) => {
-        text += d;
-        const m = /\n {2}(http\S+)\n/.exec(text);
-        if (m) ok(m[1]!);
-      });
-    });
+    const urlSeen = seen(err, /\n {2}(http\S+)\n/);
     const done = runCli(['--json', 'accounts', 'connect', platform, '--sandbox'], { out, err, env: h.env, isTTY: false });
     const url = new URL(await urlSeen);
     expect(url.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{32}$/);
@@ -78,14 +89,7 @@ describe('clipcast accounts connect (OAuth with a loopback redirect, against the
 
   it('refuses a callback whose state is not the one it sent, and keeps waiting', async () => {
     const err = new PassThrough();
-    const urlSeen = new Promise<string>((ok) => {
-      let text = '';
-      err.on('data', (d) => {
-        text += d;
-        const m = /waiting on (http\S+)\)/.exec(text);
-        if (m) ok(m[1]!);
-      });
-    });
+    const urlSeen = seen(err, /waiting on (http\S+)\)/);
     const done = runCli(['accounts', 'connect', 'youtube', '--sandbox', '--timeout', '3'], { out: new PassThrough(), err, env: h.env, isTTY: false });
     const callback = await urlSeen;
     const forged = await request(`${callback}?code=stolen&state=forged-state-value`, { method: 'GET' });
@@ -100,14 +104,7 @@ describe('clipcast accounts connect youtube on a terminal', () => {
   let sandbox: ChildProcess;
   beforeAll(async () => {
     h = await cliHarness();
-    sandbox = spawn(process.execPath, ['--import', 'tsx', MAIN, '--json', 'sandbox'], { env: h.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    await new Promise<void>((ok) => {
-      let out = '';
-      sandbox.stdout!.on('data', (d) => {
-        out += d;
-        if (out.trimEnd().endsWith('}') && out.includes('"accounts"')) ok();
-      });
-    });
+    sandbox = await startSandbox(h.env);
   }, 60_000);
   afterAll(async () => {
     sandbox.kill('SIGKILL');
@@ -121,14 +118,7 @@ describe('clipcast accounts connect youtube on a terminal', () => {
 
     const t = fakeTerminal();
     const err = new PassThrough();
-    const urlSeen = new Promise<string>((ok) => {
-      let text = '';
-      err.on('data', (d) => {
-        text += d;
-        const m = /\n {2}(http\S+)\n/.exec(text);
-        if (m) ok(m[1]!);
-      });
-    });
+    const urlSeen = seen(err, /\n {2}(http\S+)\n/);
     const done = runCli(['accounts', 'connect', 'youtube', '--sandbox'], { in: t.input, out: t.output, err, env: h.env, isTTY: true });
     expect((await approve(await urlSeen)).status).toBe(200);
     await t.see('made for kids?');
