@@ -1,3 +1,4 @@
+import { CREDENTIAL_SPECS } from '../core/accounts/credential-fields.js';
 import type { PlatformId } from '../core/platform-id.js';
 import type { Credentials } from '../core/ports/platform-adapter.js';
 import { PublishError } from '../core/publish-error.js';
@@ -19,9 +20,9 @@ export interface PlatformApps {
 
 /** The app fields each platform keeps in an account's encrypted credentials. */
 export const APP_FIELDS: Readonly<Record<PlatformId, readonly [string, string]>> = Object.freeze({
-  tiktok: ['clientKey', 'clientSecret'] as const,
-  youtube: ['clientId', 'clientSecret'] as const,
-  instagram: ['appId', 'appSecret'] as const,
+  tiktok: CREDENTIAL_SPECS.tiktok.app,
+  youtube: CREDENTIAL_SPECS.youtube.app,
+  instagram: CREDENTIAL_SPECS.instagram.app,
 });
 
 /** The app that issued an account's tokens, as the adapters need it. */

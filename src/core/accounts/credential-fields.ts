@@ -7,8 +7,9 @@ export interface CredentialSpec {
   /** Required fields that may be taken from the account's external id when absent. */
   fromExternalId?: string;
   /**
-   * The app's id and secret among `required`: they may be left out when the platform's app is configured
-   * (environment), since the worker then resolves the account's app from there.
+   * The fields holding the app's id and secret (stored at connect, since a refresh token only works with
+   * the app that issued it). Where they are `required`, they may be left out when the platform's app is
+   * configured (environment): the worker then resolves the account's app from there.
    */
   app?: readonly [string, string];
   /** Defaults for fields the user need not give. */
@@ -25,7 +26,7 @@ export interface CredentialSpec {
  *   id and secret it was issued to, stored at connect).
  * - YouTube: the OAuth client id + secret and the channel's refresh token.
  */
-export const CREDENTIAL_SPECS: Readonly<Record<PlatformId, CredentialSpec>> = Object.freeze({
+export const CREDENTIAL_SPECS: Readonly<Record<PlatformId, CredentialSpec & { app: readonly [string, string] }>> = Object.freeze({
   tiktok: {
     required: ['clientKey', 'clientSecret', 'accessToken'],
     optional: ['refreshToken', 'openId', 'scope', 'expiresAt', 'refreshExpiresAt', 'redirectUri'],
@@ -36,6 +37,7 @@ export const CREDENTIAL_SPECS: Readonly<Record<PlatformId, CredentialSpec>> = Ob
     required: ['accessToken', 'igUserId'],
     optional: ['appId', 'appSecret', 'flavour', 'tokenIssuedAt', 'tokenExpiresAt', 'username', 'appScopedUserId', 'pageId', 'userAccessToken', 'userTokenExpiresAt'],
     fromExternalId: 'igUserId',
+    app: ['appId', 'appSecret'],
     // Instagram Login tokens start with "IG"; anything else is a Facebook Login (Page) token.
     defaults: (c) => ({ flavour: typeof c.accessToken === 'string' && c.accessToken.startsWith('IG') ? 'instagram' : 'facebook', tokenIssuedAt: 0, tokenExpiresAt: 0 }),
     help: 'Instagram needs access_token and ig_user_id (the Instagram professional account id; the external id is used when absent)',

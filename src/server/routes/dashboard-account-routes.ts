@@ -46,8 +46,7 @@ export function registerDashboardAccountRoutes(server: ZodServer, ctx: ServerCon
     async () => {
       const { store, clock } = ctx.app;
       const now = clock.now();
-      const accounts = (await store.listAccounts()).filter((a) => a.active);
-      const settings = new Map((await ctx.app.accounts.list()).map((v) => [v.id, v.settings]));
+      const accounts = await ctx.app.accounts.list(); // active accounts, with their settings
       const out = [];
       for (const a of accounts) {
         const rule = DEFAULT_QUOTAS[a.platform];
@@ -69,9 +68,9 @@ export function registerDashboardAccountRoutes(server: ZodServer, ctx: ServerCon
           handle: a.handle,
           status: a.status,
           sandbox: a.sandbox,
-          tokenExpiresAt: a.tokenExpiresAt === null ? null : new Date(a.tokenExpiresAt).toISOString(),
+          tokenExpiresAt: a.tokenExpiresAt,
           quota: { used, limit: rule.perWindow, rule: describeQuota(a.platform, rule, 'UTC') },
-          settings: settings.get(a.id) ?? {},
+          settings: a.settings,
         });
       }
       return { accounts: out, platforms: [...PLATFORM_IDS] };
