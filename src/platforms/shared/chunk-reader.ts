@@ -20,15 +20,17 @@ import { open, type FileHandle } from 'node:fs/promises';
  * ```
  */
 export class ChunkReader {
-  #ring: Buffer[];
+  readonly #ring: (Buffer | undefined)[];
   #next = 0;
 
   private constructor(
     private readonly file: FileHandle,
     slots: number,
-    slotBytes: number,
+    private readonly slotBytes: number,
   ) {
-    this.#ring = Array.from({ length: slots }, () => Buffer.allocUnsafeSlow(slotBytes));
+    // Slots are allocated on first use, no larger than the read needs: a 40 KB clip takes one 40 KB
+    // buffer, not 4 MiB (a hundred small uploads a second would otherwise allocate 400 MiB/s).
+    this.#ring = new Array<Buffer | undefined>(slots).fill(undefined);
   }
 
   static async open(path: string, slots = 4, slotBytes = 1024 * 1024): Promise<ChunkReader> {
@@ -39,13 +41,22 @@ export class ChunkReader {
   async *range(first: number, last: number): AsyncGenerator<Buffer> {
     let position = first;
     while (position <= last) {
-      const slot = this.#ring[this.#next++ % this.#ring.length]!;
-      const want = Math.min(slot.length, last - position + 1);
+      const want = Math.min(this.slotBytes, last - position + 1);
+      const slot = this.#slot(want);
       const { bytesRead } = await this.file.read(slot, 0, want, position);
       if (bytesRead === 0) throw new Error(`file ended at byte ${position}, before ${last + 1}`);
       position += bytesRead;
       yield slot.subarray(0, bytesRead);
     }
+  }
+
+  /** The next ring slot, grown to `want` bytes (at most `slotBytes`) if it is smaller. */
+  #slot(want: number): Buffer {
+    const i = this.#next++ % this.#ring.length;
+    let slot = this.#ring[i];
+    // A replaced slot is never handed out again, so growing one keeps the reuse rule above.
+    if (!slot || slot.length < want) this.#ring[i] = slot = Buffer.allocUnsafeSlow(want);
+    return slot;
   }
 
   async close(): Promise<void> {
