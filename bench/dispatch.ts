@@ -124,6 +124,17 @@ export async function run(args: string[]): Promise<void> {
   await sandbox.close();
   await pg?.drop();
   const pct = (q: number) => lateness[Math.min(lateness.length - 1, Math.floor(q * lateness.length))] ?? NaN;
+  // Where in the window the late claims were: p99 lateness of the posts planned in each 10 s of it.
+  const buckets = new Map<number, number[]>();
+  for (const e of firstClaims) {
+    const at = planned.get(e.postId!)!;
+    const b = Math.floor((at - startAt) / 10_000);
+    buckets.set(b, [...(buckets.get(b) ?? []), e.at - at]);
+  }
+  const p99By10s = [...buckets.keys()].sort((a, b) => a - b).map((b) => {
+    const l = buckets.get(b)!.sort((x, y) => x - y);
+    return l[Math.min(l.length - 1, Math.floor(0.99 * l.length))]!;
+  });
   console.log(
     JSON.stringify({
       case: 'dispatch',
@@ -138,6 +149,7 @@ export async function run(args: string[]): Promise<void> {
       lateness_p50_ms: pct(0.5),
       lateness_p99_ms: pct(0.99),
       lateness_max_ms: lateness.at(-1) ?? NaN,
+      lateness_p99_ms_by_10s: p99By10s,
       started_per_s: Math.round((firstClaims.length / Math.max(1, (lastStart - startAt) / 1000)) * 10) / 10,
       posts_per_s: Math.round((published / Math.max(1, (lastPublished - startAt) / 1000)) * 10) / 10,
       wall_seconds: Math.round(seconds),

@@ -259,6 +259,12 @@ export class KyselyStore implements Store {
     return new Set(rows.map((r) => r.media_sha256));
   }
 
+  async hasUnsettledPosts(): Promise<boolean> {
+    // Every state a worker may still claim is unsettled; the rest are final or wait for a reconnect.
+    const row = await this.db.selectFrom('posts').select('id').where('state', 'in', CLAIMABLE).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
   /**
    * What a status line shows: posts waiting whose time has come (`dueNow`), when the next waiting one
    * is due (`nextAt`, ms, or null), and every post counted by state. Reads the (state, next_attempt_at) index.

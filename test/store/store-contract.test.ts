@@ -144,6 +144,17 @@ describe.each(targets)('Store contract on $name', (target) => {
     expect(await store.queueSummary(T0)).toEqual({ dueNow: 0, nextAt: later, counts: { scheduled: 4, preparing: 2 } });
   });
 
+  it('tells whether any post is unsettled: not final and not waiting for a reconnect', async () => {
+    expect(await store.hasUnsettledPosts()).toBe(false);
+    await seed(3);
+    expect(await store.hasUnsettledPosts()).toBe(true);
+    const posts = (await store.listPosts({})).posts;
+    const [claimed] = await store.claimDuePosts({ owner: 'w1', now: T0 + 3_600_000, leaseMs: 30_000, limit: 1 });
+    await store.finishStep(claimed!.id, 'w1', { state: 'needs_reauth', events: [] }, T0);
+    for (const p of posts.filter((p) => p.id !== claimed!.id)) await store.cancelPost(p.id, T0);
+    expect(await store.hasUnsettledPosts()).toBe(false);
+  });
+
   it('gives disjoint posts to concurrent claimers', async () => {
     await seed(20);
     const results = await Promise.all(

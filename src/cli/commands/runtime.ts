@@ -51,10 +51,13 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
         if (flags.untilIdle || view) {
           idleTimer = setInterval(() => {
             void (async () => {
-              const status = await app.store.queueSummary(app.clock.now());
-              view?.status(status);
-              if (flags.untilIdle && Object.keys(status.counts).every((state) => isFinalState(state as never) || state === 'needs_reauth')) worker.stop();
-            })();
+              // The status line counts every post; without one, --until-idle needs only an index probe.
+              if (view) {
+                const status = await app.store.queueSummary(app.clock.now());
+                view.status(status);
+                if (flags.untilIdle && Object.keys(status.counts).every((state) => isFinalState(state as never) || state === 'needs_reauth')) worker.stop();
+              } else if (!(await app.store.hasUnsettledPosts())) worker.stop();
+            })().catch((e: unknown) => logger.warn({ err: String(e) }, 'could not read the queue; checking again'));
           }, 500);
         }
         logger.info({ worker: worker.id, ...(worker.media ? { media: worker.media.url } : {}) }, 'worker started');

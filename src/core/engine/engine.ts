@@ -190,11 +190,14 @@ export class Engine {
         }, this.#o.renewEveryMs)
       : undefined;
     renew?.unref();
+    // A clip never changes once its campaign is created: read once per claim, not once per step.
+    let clipRow: ClipRecord | undefined;
     try {
       for (;;) {
-        // The step's reads at once (one round trip of waiting, not three); the clip and the upload
-        // session are read again only when the step is retried after a forced token refresh.
-        const [account, clip, upload] = await Promise.all([store.getAccount(post.accountId), store.getClip(post.clipRowId), store.getUploadSession(post.id)]);
+        // The step's reads at once (one round trip of waiting, not three); the upload session is read
+        // again only when the step is retried after a forced token refresh.
+        const [account, clip, upload] = await Promise.all([store.getAccount(post.accountId), clipRow ?? store.getClip(post.clipRowId), store.getUploadSession(post.id)]);
+        clipRow = clip;
         if (!account || !account.active) {
           await this.#finish(post, { state: 'failed', error: { code: 'ACCOUNT_REMOVED', message: `account ${post.accountId} was removed`, kind: 'invalid', retryable: false } });
           return;

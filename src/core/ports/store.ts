@@ -207,6 +207,11 @@ export interface Store {
   getPost(id: string): Promise<PostRecord | undefined>;
   listPosts(filter?: PostFilter): Promise<{ posts: PostRecord[]; nextCursor: string | null }>;
   countPostsByState(): Promise<{ platform: string; state: string; count: number }[]>;
+  /**
+   * Whether any post is still to be worked on: neither final nor waiting for its account to be reconnected
+   * (`worker --until-idle` asks this twice a second; one index probe, not a count of every post).
+   */
+  hasUnsettledPosts(): Promise<boolean>;
   /** Moves a post not yet started to a new time. */
   reschedulePost(id: string, at: number, now: number): Promise<PostRecord>;
   cancelPost(id: string, now: number): Promise<PostRecord>;
