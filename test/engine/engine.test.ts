@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { newWebhookSecret, verifyWebhookSignature, WebhookNotifier } from '../../src/notify/webhook-notifier.js';
 import { silentLogger } from '../../src/core/ports/notifier.js';
 import { engineHarness } from '../helpers/engine-harness.js';
+import type { PlatformAdapter, UploadCheckpoint } from '../../src/core/ports/platform-adapter.js';
 
 type Harness = Awaited<ReturnType<typeof engineHarness>>;
 
@@ -32,6 +33,44 @@ describe('Engine over the sandbox (real HTTP, real SQLite, fake clock)', () => {
     expect(path.at(-1)).toMatch(/>published$/);
     expect(await h.app.store.verifyLedger()).toMatchObject({ ok: true });
     expect((await h.app.store.listCampaigns())[0]).toMatchObject({ id: campaign.id });
+  });
+
+  it("gives each step of a claim the upload session as the previous step's checkpoints left it", async () => {
+    // The engine reads the session once per claim and follows the claim's own checkpoints from there.
+    h = await engineHarness({ platforms: ['tiktok'] });
+    const seen: (UploadCheckpoint | null)[] = [];
+    const session = { protocol: 'test', url: 'http://127.0.0.1:9/session', totalBytes: 100, bytesAcked: 0, chunkSize: 50 };
+    const adapter: PlatformAdapter = {
+      platform: 'tiktok',
+      async step(ctx) {
+        seen.push(ctx.upload && { ...ctx.upload });
+        if (ctx.state === 'preparing') {
+          await ctx.checkpoint({ upload: session });
+          return { status: 'continue', next: 'uploading', delayMs: 0 };
+        }
+        if (ctx.state === 'uploading' && ctx.upload!.bytesAcked === 0) {
+          await ctx.checkpoint({ upload: { ...ctx.upload!, bytesAcked: 50 } });
+          return { status: 'continue', next: 'uploading', delayMs: 0 };
+        }
+        if (ctx.state === 'uploading') {
+          (ctx.upload as { bytesAcked: number }).bytesAcked = 99; // an adapter changing its copy without a checkpoint changes nothing
+          return { status: 'continue', next: 'processing', delayMs: 0 };
+        }
+        if (ctx.state === 'processing') {
+          await ctx.checkpoint({ upload: null });
+          return { status: 'continue', next: 'publishing', delayMs: 0 };
+        }
+        return { status: 'published', remoteId: `v-${ctx.postId}` };
+      },
+    };
+    const engine = h.makeEngine({ adapterFor: () => adapter, concurrency: 1 });
+    await h.schedule('tiktok', '1h');
+    const [post] = (await h.app.store.listPosts({ limit: 1 })).posts;
+    await engine.claimAndStart();
+    await engine.idle();
+    expect(await h.app.store.getPost(post!.id)).toMatchObject({ state: 'published' });
+    expect(seen).toEqual([null, session, { ...session, bytesAcked: 50 }, { ...session, bytesAcked: 50 }, null]);
+    expect(await h.app.store.getUploadSession(post!.id)).toBeNull();
   });
 
   it('waits out a 429 for at least its Retry-After, backs off on 5xx, then publishes', async () => {

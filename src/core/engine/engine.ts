@@ -190,14 +190,16 @@ export class Engine {
         }, this.#o.renewEveryMs)
       : undefined;
     renew?.unref();
-    // A clip never changes once its campaign is created: read once per claim, not once per step.
-    let clipRow: ClipRecord | undefined;
+    // Read once per claim, not once per step: the clip never changes once its campaign is created, and
+    // the upload session changes only through this worker's own checkpoints while it holds the lease
+    // (`read.upload` follows them, see #step). The account is read at every step: another worker may
+    // have rotated its tokens, or it may need to be reconnected.
+    let read: StepReads | undefined;
     try {
       for (;;) {
-        // The step's reads at once (one round trip of waiting, not three); the upload session is read
-        // again only when the step is retried after a forced token refresh.
-        const [account, clip, upload] = await Promise.all([store.getAccount(post.accountId), clipRow ?? store.getClip(post.clipRowId), store.getUploadSession(post.id)]);
-        clipRow = clip;
+        // The step's reads at once (one round trip of waiting, not three).
+        const [account, clip, upload] = await Promise.all([store.getAccount(post.accountId), read?.clip ?? store.getClip(post.clipRowId), read ? read.upload : store.getUploadSession(post.id)]);
+        read = { clip, upload };
         if (!account || !account.active) {
           await this.#finish(post, { state: 'failed', error: { code: 'ACCOUNT_REMOVED', message: `account ${post.accountId} was removed`, kind: 'invalid', retryable: false } });
           return;
@@ -216,7 +218,7 @@ export class Engine {
           return;
         }
         if (!reserved) return;
-        const next = await this.#step(post, account, signal, false, { clip, upload });
+        const next = await this.#step(post, account, signal, false, read);
         if (!next) return;
         post = next;
       }
@@ -248,7 +250,7 @@ export class Engine {
   }
 
   /** Runs one step; returns the post when the same worker should go on at once, else undefined. */
-  async #step(post: PostRecord, account: AccountRecord, signal: AbortSignal, refreshTried = false, read?: { clip: ClipRecord | undefined; upload: UploadCheckpoint | null }): Promise<PostRecord | undefined> {
+  async #step(post: PostRecord, account: AccountRecord, signal: AbortSignal, refreshTried = false, read?: StepReads): Promise<PostRecord | undefined> {
     const { store, clock } = this.#o;
     let adapter: PlatformAdapter;
     try {
@@ -276,10 +278,14 @@ export class Engine {
         content: post.content,
         scheduledAt: post.scheduledAt,
         remote: post.remote,
-        upload: read ? read.upload : await store.getUploadSession(post.id),
+        upload: read ? read.upload && { ...read.upload } : await store.getUploadSession(post.id),
         clock,
         signal,
-        checkpoint: (patch) => store.checkpoint(post.id, this.#o.workerId, patch, clock.now()),
+        checkpoint: async (patch) => {
+          await store.checkpoint(post.id, this.#o.workerId, patch, clock.now());
+          // What the store now holds, for the next step of this claim (written only after the commit).
+          if (read && patch.upload !== undefined) read.upload = patch.upload && { ...patch.upload };
+        },
         saveCredentials: async (credentials, expiresAt) => {
           await this.#o.accounts.updateCredentials(account.id, credentials, expiresAt);
         },
@@ -401,6 +407,13 @@ export class Engine {
     if (post.state !== o.state) this.#o.onActivity?.({ type: 'transition', post: updated, from: post.state, to: o.state, ...(o.detail ? { detail: o.detail } : {}) });
     return updated;
   }
+}
+
+/** What a claim reads once and its steps share (see `Engine.#run`). */
+interface StepReads {
+  clip: ClipRecord | undefined;
+  /** The upload session as the store holds it, kept current by the step's own checkpoints. */
+  upload: UploadCheckpoint | null;
 }
 
 /**
