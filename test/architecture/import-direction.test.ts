@@ -1,9 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
+import { SRC, sourceFiles } from '../helpers/source-files.js';
 
 /**
  * Which top-level folders of src/ each folder may import from. The core owns the domain and its ports and
@@ -29,22 +27,12 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   cli: ['core', 'app', 'config', 'media', 'platforms', 'postiz', 'store', 'secrets', 'notify', 'worker', 'server', 'sandbox', 'http', 'dispatch'],
 };
 
-async function sources(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await sources(p)));
-    else if (e.name.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
-
 const topOf = (file: string) => relative(SRC, file).split('/')[0]!;
 
 describe('import direction', () => {
   it('every import in src/ goes from a folder to one it may depend on, never back up a layer', async () => {
     const wrong: string[] = [];
-    for (const file of await sources(SRC)) {
+    for (const file of await sourceFiles(SRC)) {
       const from = topOf(file);
       if (!(from in MAY_IMPORT)) continue; // src/index.ts: the package's public surface re-exports every layer
       const text = await readFile(file, 'utf8');

@@ -1,23 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const SRC = resolve(import.meta.dirname, '../../src');
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
-    else if (entry.name.endsWith('.ts')) out.push(path);
-  }
-  return out;
-}
+import { SRC, sourceFiles } from '../helpers/source-files.js';
 
 describe('one path for sandbox and real accounts', () => {
   it('the emulators import nothing from the clients (an emulator sharing code with its client cannot catch its mistakes)', async () => {
     const offenders: string[] = [];
-    for (const file of await filesUnder(join(SRC, 'sandbox'))) {
+    for (const file of await sourceFiles(join(SRC, 'sandbox'))) {
       const text = await readFile(file, 'utf8');
       if (/from '(\.\.\/)+platforms\//.test(text)) offenders.push(file.slice(SRC.length + 1));
     }
@@ -28,7 +17,7 @@ describe('one path for sandbox and real accounts', () => {
     const keys = ['sbx_clipcast', 'sandbox-client-secret', 'clipcast-sandbox.apps.googleusercontent.com', 'fb-sandbox-secret', 'ig-sandbox-secret'];
     const offenders: string[] = [];
     for (const area of ['platforms', 'app', 'core', 'worker', 'cli', 'server']) {
-      for (const file of await filesUnder(join(SRC, area))) {
+      for (const file of await sourceFiles(join(SRC, area))) {
         const text = await readFile(file, 'utf8');
         const found = keys.filter((k) => text.includes(k));
         if (found.length) offenders.push(`${file.slice(SRC.length + 1)}: ${found.join(', ')}`);
