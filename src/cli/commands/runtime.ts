@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { InputError } from '../../core/input-error.js';
-import { isFinalState } from '../../core/post-state.js';
 import { PLATFORM_IDS } from '../../core/platform-id.js';
 import { SANDBOX_APPS_SETTING, SANDBOX_URLS_SETTING } from '../../sandbox/sandbox-urls.js';
 import { platformAppsFromEnv } from '../../app/platform-apps.js';
@@ -51,12 +50,9 @@ export function registerRuntime(program: Command, run: (fn: (ctx: CliContext) =>
         if (flags.untilIdle || view) {
           idleTimer = setInterval(() => {
             void (async () => {
-              // The status line counts every post; without one, --until-idle needs only an index probe.
-              if (view) {
-                const status = await app.store.queueSummary(app.clock.now());
-                view.status(status);
-                if (flags.untilIdle && Object.keys(status.counts).every((state) => isFinalState(state as never) || state === 'needs_reauth')) worker.stop();
-              } else if (!(await app.store.hasUnsettledPosts())) worker.stop();
+              // The status line counts every post; --until-idle needs only an index probe.
+              if (view) view.status(await app.store.queueSummary(app.clock.now()));
+              if (flags.untilIdle && !(await app.store.hasUnsettledPosts())) worker.stop();
             })().catch((e: unknown) => logger.warn({ err: String(e) }, 'could not read the queue; checking again'));
           }, 500);
         }
