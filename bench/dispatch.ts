@@ -123,18 +123,16 @@ export async function run(args: string[]): Promise<void> {
   await check.close();
   await sandbox.close();
   await pg?.drop();
-  const pct = (q: number) => lateness[Math.min(lateness.length - 1, Math.floor(q * lateness.length))] ?? NaN;
+  const pct = (q: number) => percentile(lateness, q);
   // Where in the window the late claims were: p99 lateness of the posts planned in each 10 s of it.
   const buckets = new Map<number, number[]>();
   for (const e of firstClaims) {
     const at = planned.get(e.postId!)!;
     const b = Math.floor((at - startAt) / 10_000);
-    buckets.set(b, [...(buckets.get(b) ?? []), e.at - at]);
+    if (!buckets.has(b)) buckets.set(b, []);
+    buckets.get(b)!.push(e.at - at);
   }
-  const p99By10s = [...buckets.keys()].sort((a, b) => a - b).map((b) => {
-    const l = buckets.get(b)!.sort((x, y) => x - y);
-    return l[Math.min(l.length - 1, Math.floor(0.99 * l.length))]!;
-  });
+  const p99By10s = [...buckets.keys()].sort((a, b) => a - b).map((b) => percentile(buckets.get(b)!.sort((x, y) => x - y), 0.99));
   console.log(
     JSON.stringify({
       case: 'dispatch',
@@ -161,3 +159,7 @@ export async function run(args: string[]): Promise<void> {
   );
 }
 
+/** The `q` quantile of ascending `sorted` values (NaN when there are none). */
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
