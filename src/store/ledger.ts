@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { LedgerVerdict, NewEvent } from '../core/ports/store.js';
 import { missingLedgerTriggers } from './guards.js';
 import { eventHash, eventMac, GENESIS_HASH, headMac } from './ledger-hash.js';
@@ -40,7 +40,7 @@ export const LEDGER_LOCK = 727274;
 /** An event to append, optionally with its own time (rows of several writes appended together keep each write's time). */
 export type LedgerEvent = NewEvent & { at?: number };
 
-/** Events per INSERT (PostgreSQL allows 65,535 parameters; a row has nine). */
+/** Events per INSERT on SQLite (its statements take at most 32,766 parameters; a row has nine). */
 const CHUNK = 500;
 
 /**
@@ -106,25 +106,33 @@ export async function appendLedger(
     return row;
   });
   const newHead = { n, hash: prev, mac: headMac(ledger.key, n, prev), updated_at: last };
-  const tail = rows.length - ((rows.length - 1) % CHUNK) - 1;
-  for (let i = 0; i < tail; i += CHUNK)
+  if (dialect === 'postgres') {
+    // The rows and the head in one statement of fixed text (a data-modifying CTE runs whatever the outer
+    // query reads): one array per column, so any number of rows fits in its ten parameters.
+    const column = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+    await trx.executeQuery(
+      CompiledQuery.raw(APPEND_PG, [
+        column('at'), column('post_id'), column('campaign_id'), column('account_id'), column('type'),
+        column('data_json'), column('prev_hash'), column('hash'), column('n'),
+        newHead.n, newHead.hash, newHead.mac, newHead.updated_at,
+      ]),
+    );
+    return;
+  }
+  for (let i = 0; i < rows.length; i += CHUNK)
     await trx
       .insertInto('events')
       .values(rows.slice(i, i + CHUNK))
       .execute();
-  if (dialect === 'postgres') {
-    // The last rows and the head in one statement (a data-modifying CTE runs whatever the outer query reads).
-    await trx
-      .with('appended', (db) => db.insertInto('events').values(rows.slice(tail)).returning('n'))
-      .updateTable('ledger_head')
-      .set(newHead)
-      .where('id', '=', 1)
-      .execute();
-    return;
-  }
-  await trx.insertInto('events').values(rows.slice(tail)).execute();
   await trx.updateTable('ledger_head').set(newHead).where('id', '=', 1).execute();
 }
+
+/** PostgreSQL: appends the rows given as one array per column and moves the head, see {@link appendLedger}. */
+const APPEND_PG = `with appended as (
+  insert into events (at, post_id, campaign_id, account_id, type, data_json, prev_hash, hash, n)
+  select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
+  returning n)
+update ledger_head set n = $10, hash = $11, mac = $12, updated_at = $13 where id = 1`;
 
 /**
  * PostgreSQL: takes the ledger lock and reads the head in one statement. The statement's snapshot is

@@ -223,6 +223,25 @@ describe.each(targets)('Store contract on $name', (target) => {
     expect(ok.count).toBeGreaterThan(4);
   });
 
+  it('appends any number of events in one call, storing each field exactly as given', async () => {
+    const { tiktok } = await seed(1);
+    const before = (await store.verifyLedger()).count;
+    // More rows than one SQLite insert takes, and text that array literals and SQL quoting must escape.
+    const awkward = ['a "quoted" {brace}, comma', 'back\\slash', 'NULL', '', "it's", 'émoji 🎬 ✓', 'new\nline'];
+    const events = Array.from({ length: 1_203 }, (_, i) => ({
+      type: `bench.${i % 3}`,
+      accountId: i % 2 ? tiktok.id : undefined,
+      data: { i, note: awkward[i % awkward.length] },
+    }));
+    await store.appendEvents(events, T0 + 5);
+    const stored = (await store.listEvents({ limit: 100_000 })).slice(before);
+    expect(stored).toHaveLength(events.length);
+    stored.forEach((e, i) => {
+      expect(e).toMatchObject({ type: events[i]!.type, accountId: events[i]!.accountId ?? null, postId: null, at: T0 + 5, data: events[i]!.data });
+    });
+    expect(await store.verifyLedger()).toMatchObject({ ok: true, count: before + events.length });
+  });
+
   it('reserves quota within the limit only', async () => {
     expect(await store.reserveQuota('youtube:proj', '2025-12-01', 1, 2)).toBe(true);
     expect(await store.reserveQuota('youtube:proj', '2025-12-01', 1, 2)).toBe(true);
