@@ -23,15 +23,15 @@ function unchangedSince(built, dir = src) {
 const built = statSync(new URL('main.js', bundle), { throwIfNoEntry: false })?.mtimeMs;
 const main = built !== undefined && (!existsSync(src) || (process.env.CLIPCAST_FROM_SOURCE !== '1' && unchangedSince(built))) ? new URL('main.js', bundle) : undefined;
 let runCli;
-// Before any HTTP request: undici's WebAssembly parser stays on V8's baseline compiler (about 35 MB less
-// peak RSS per process; see src/app/process-flags.ts).
+// Before any HTTP request: the V8 flags every clipcast process runs with (WebAssembly on the baseline
+// compiler, a fixed heap growing factor; see src/app/process-flags.ts).
 if (main) {
-  (await import(new URL('process-flags.js', bundle).href)).useBaselineWasm();
+  (await import(new URL('process-flags.js', bundle).href)).applyProcessFlags();
   ({ runCli } = await import(main.href));
 } else if (existsSync(src)) {
   const { register } = await import('tsx/esm/api');
   register();
-  (await import(new URL('app/process-flags.ts', src).href)).useBaselineWasm();
+  (await import(new URL('app/process-flags.ts', src).href)).applyProcessFlags();
   ({ runCli } = await import(new URL('cli/main.ts', src).href));
 } else {
   process.stderr.write('clipcast is not built: run npm install (or npm run build)\n');

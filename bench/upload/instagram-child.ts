@@ -4,10 +4,10 @@
  */
 import { childReport } from '../lib/measure.js';
 import { uploadResumable } from '../../src/platforms/instagram/instagram-upload.js';
-import { useBaselineWasm } from '../../src/app/process-flags.js';
+import { applyProcessFlags } from '../../src/app/process-flags.js';
 
-// As the CLI does at start (see useBaselineWasm): the child measures the product's process.
-useBaselineWasm();
+// As the CLI does at start (see applyProcessFlags): the child measures the product's process.
+applyProcessFlags();
 
 const [uri, path, size] = process.argv.slice(2);
 const started = process.hrtime.bigint();

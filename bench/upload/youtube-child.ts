@@ -13,10 +13,10 @@ import { YouTubeAdapter } from '../../src/platforms/youtube/youtube-adapter.js';
 import { sandboxYouTubeConfig } from '../../src/platforms/youtube/youtube-config.js';
 import { MemoryPost } from '../../test/helpers/memory-context.js';
 import { childReport } from '../lib/measure.js';
-import { useBaselineWasm } from '../../src/app/process-flags.js';
+import { applyProcessFlags } from '../../src/app/process-flags.js';
 
-// As the CLI does at start (see useBaselineWasm): the child measures the product's process.
-useBaselineWasm();
+// As the CLI does at start (see applyProcessFlags): the child measures the product's process.
+applyProcessFlags();
 
 /** The job file the parent writes. */
 export interface YouTubeBenchJob {

@@ -2,6 +2,7 @@ import { Command, CommanderError, Help } from 'commander';
 import { packageVersion } from './version.js';
 import { createCliContext, EXIT, reportError, type CliContext } from './cli-context.js';
 import { COMMANDS, commandOf } from './command-index.js';
+import { applyProcessFlags } from '../app/process-flags.js';
 
 /** I/O of one CLI run (tests pass their own streams). */
 export interface CliIo {
@@ -97,6 +98,7 @@ function globalArgs(argv: readonly string[]): string[] {
 
 const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (invokedDirectly) {
+  applyProcessFlags(); // as bin/clipcast.js does: `node dist/cli/main.js` is the same process
   runCli(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
